@@ -1,0 +1,62 @@
+/**
+ * Builds the three parts of the desktop app into out/ (`npm run build`, or `npm run dev` with
+ * hot reload):
+ *
+ * - main     src/main/index.ts    -> out/main/index.js     (Node, CommonJS)
+ * - preload  src/preload/index.ts -> out/preload/index.js  (CommonJS: an ES-module preload would
+ *                                                           need `sandbox: false`)
+ * - renderer src/renderer/index.html -> out/renderer/      (React)
+ *
+ * Main and preload keep package.json dependencies external (electron-vite's default), so native
+ * modules such as better-sqlite3 load from node_modules instead of being bundled.
+ *
+ * POUNCE_SERVER_URL (default http://localhost:8787) is the sync-server this build talks to; it ends
+ * up in main and in the page's Content-Security-Policy. See src/main/server-url.ts.
+ */
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { contentSecurityPolicy, injectContentSecurityPolicy } from './src/main/csp';
+import { serverUrlFromEnv } from './src/main/server-url';
+
+/** Writes the policy from src/main/csp.ts into index.html's CSP meta tag. */
+function contentSecurityPolicyMeta(options: { serverUrl: string; dev: boolean }): Plugin {
+  const policy = contentSecurityPolicy({ ...options, delivery: 'meta' });
+  return {
+    name: 'pounce:content-security-policy',
+    transformIndexHtml: {
+      order: 'pre',
+      handler: (html) => injectContentSecurityPolicy(html, policy),
+    },
+  };
+}
+
+export default defineConfig(({ command }) => {
+  const serverUrl = serverUrlFromEnv(process.env);
+  const dev = command === 'serve';
+  return {
+    main: {
+      build: {
+        lib: { entry: resolve(__dirname, 'src/main/index.ts') },
+      },
+      define: {
+        __POUNCE_SERVER_URL__: JSON.stringify(serverUrl),
+      },
+    },
+    preload: {
+      build: {
+        lib: { entry: resolve(__dirname, 'src/preload/index.ts') },
+        // Stated rather than left to package.json's "type": a sandboxed preload must be CommonJS.
+        rolldownOptions: { output: { format: 'cjs' } },
+      },
+    },
+    renderer: {
+      root: resolve(__dirname, 'src/renderer'),
+      build: {
+        rolldownOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
+      },
+      plugins: [react(), contentSecurityPolicyMeta({ serverUrl, dev })],
+    },
+  };
+});

@@ -1,0 +1,35 @@
+/**
+ * The one error shape on the wire, for every HTTP endpoint and WebSocket error message:
+ *
+ *   {"error":{"code":"validation_failed","message":"...","details":{"fields":[...]}}}
+ */
+export const ERROR_CODES = [
+  'bad_request',
+  'invalid_json',
+  'validation_failed',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'method_not_allowed',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface FieldIssue {
+  /** Dotted path of the failing field, e.g. `signals.0.type`; `""` for the body itself. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface ApiErrorBody {
+  readonly error: {
+    readonly code: ErrorCode;
+    readonly message: string;
+    readonly details?: unknown;
+  };
+}

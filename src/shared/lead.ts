@@ -1,0 +1,223 @@
+import { z } from 'zod';
+import { isCountryCode } from './countries';
+import { toE164 } from './phone';
+import { isIanaTimeZone } from './timezones';
+
+/** Signal types the default scoring knows; sources may send others (they score 0 unless configured). */
+export const KNOWN_SIGNAL_TYPES = [
+  'demo_request',
+  'contact_form',
+  'pricing_page',
+  'free_trial',
+  'webinar',
+  'whitepaper_download',
+  'newsletter',
+] as const;
+
+export const LEAD_TIERS = ['hot', 'warm', 'cold'] as const;
+export type LeadTier = (typeof LEAD_TIERS)[number];
+
+/**
+ * Where a lead is in its life. `unassigned`: sales-ready, waiting for an eligible rep.
+ * `assigned`: with a rep, not touched yet. `working`: touched. `won`/`closed`: left the queue.
+ * `nurture`: below the sales-ready threshold, back with marketing.
+ */
+export const LEAD_STATUSES = [
+  'unassigned',
+  'assigned',
+  'working',
+  'won',
+  'closed',
+  'nurture',
+] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+export const LIMITS = {
+  maxFields: 50,
+  maxFieldKeyLength: 100,
+  maxFieldValueLength: 2000,
+  maxSignals: 50,
+  maxMessageLength: 5000,
+  /** How far in the future a sender's clock may put `receivedAt` / a signal's `at`. */
+  clockSkewMs: 5 * 60_000,
+} as const;
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+const isoDate = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
+
+export const SignalInputSchema = z.strictObject({
+  type: z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, 'must be snake_case, e.g. demo_request'),
+  at: isoDate.optional(),
+});
+
+/** The raw shape of `POST /api/v1/leads`, before normalisation. */
+export const LeadInputShape = z.strictObject({
+  source: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(100)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.:\-/ ]*$/, 'may hold letters, digits and _ . : - / only'),
+  externalId: text(200).optional(),
+  name: text(200).optional(),
+  firstName: text(100).optional(),
+  lastName: text(100).optional(),
+  email: z.string().trim().max(254).pipe(z.email('must be an email address')).optional(),
+  phone: z.string().trim().min(3, 'is too short').max(40).optional(),
+  company: text(200).optional(),
+  title: text(200).optional(),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 code, e.g. DE')
+    .optional(),
+  region: text(100).optional(),
+  timezone: z
+    .string()
+    .trim()
+    .max(64)
+    .refine(isIanaTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin')
+    .optional(),
+  message: z.string().trim().max(LIMITS.maxMessageLength).optional(),
+  signals: z.array(SignalInputSchema).max(LIMITS.maxSignals).optional(),
+  fields: z
+    .record(
+      z.string().min(1).max(LIMITS.maxFieldKeyLength),
+      z.string().max(LIMITS.maxFieldValueLength),
+    )
+    .refine((f) => Object.keys(f).length <= LIMITS.maxFields, `at most ${LIMITS.maxFields} fields`)
+    .optional(),
+  receivedAt: isoDate.optional(),
+});
+export type LeadInputRaw = z.input<typeof LeadInputShape>;
+
+export interface LeadSignal {
+  readonly type: string;
+  /** ISO 8601, UTC. */
+  readonly at: string;
+}
+
+/** A lead input after validation and normalisation; what the server stores. */
+export interface LeadInput {
+  readonly source: string;
+  readonly externalId: string | null;
+  readonly name: string;
+  readonly email: string | null;
+  readonly phone: string | null;
+  readonly company: string | null;
+  readonly title: string | null;
+  readonly country: string | null;
+  readonly region: string | null;
+  readonly timezone: string | null;
+  readonly message: string | null;
+  readonly signals: readonly LeadSignal[];
+  readonly fields: Readonly<Record<string, string>>;
+  /** Epoch milliseconds. */
+  readonly receivedAt: number;
+}
+
+export interface LeadInputOptions {
+  /** Country used to read national phone numbers when the lead names none (ISO alpha-2). */
+  readonly defaultCountry: string;
+  /** The server's clock, epoch ms. */
+  readonly now: number;
+}
+
+/**
+ * The full validation of a lead: shape, then the rules that span fields (a name, a way to
+ * reach the person, a phone number that parses, no dates from the future). Every failure names
+ * its field.
+ *
+ *   const result = leadInputSchema({ defaultCountry: 'US', now: Date.now() }).safeParse(body);
+ */
+export function leadInputSchema(options: LeadInputOptions) {
+  return LeadInputShape.transform((raw, ctx): LeadInput => {
+    const name =
+      raw.name ?? ([raw.firstName, raw.lastName].filter(Boolean).join(' ').trim() || undefined);
+    if (!name) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['name'],
+        message: 'is required (or firstName and lastName)',
+      });
+    }
+    if (!raw.email && !raw.phone) {
+      ctx.addIssue({ code: 'custom', path: ['email'], message: 'email or phone is required' });
+    }
+    let phone: string | null = null;
+    if (raw.phone) {
+      phone = toE164(raw.phone, raw.country ?? options.defaultCountry);
+      if (!phone)
+        ctx.addIssue({ code: 'custom', path: ['phone'], message: 'is not a valid phone number' });
+    }
+    const latest = options.now + LIMITS.clockSkewMs;
+    const receivedAt = raw.receivedAt ? Date.parse(raw.receivedAt) : options.now;
+    if (receivedAt > latest) {
+      ctx.addIssue({ code: 'custom', path: ['receivedAt'], message: 'is in the future' });
+    }
+    const signals: LeadSignal[] = [];
+    (raw.signals ?? []).forEach((signal, index) => {
+      const at = signal.at ? Date.parse(signal.at) : receivedAt;
+      if (at > latest) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['signals', index, 'at'],
+          message: 'is in the future',
+        });
+      }
+      signals.push({ type: signal.type, at: new Date(at).toISOString() });
+    });
+    return {
+      source: raw.source,
+      externalId: raw.externalId ?? null,
+      name: name ?? '',
+      email: raw.email ? raw.email.toLowerCase() : null,
+      phone,
+      company: raw.company ?? null,
+      title: raw.title ?? null,
+      country: raw.country ?? null,
+      region: raw.region ?? null,
+      timezone: raw.timezone ?? null,
+      message: raw.message ? raw.message : null,
+      signals,
+      fields: raw.fields ?? {},
+      receivedAt,
+    };
+  });
+}
+
+export interface ScoreReason {
+  readonly label: string;
+  readonly points: number;
+}
+
+/** A lead as every API and the live channel show it. Dates are ISO 8601 strings in UTC. */
+export interface Lead {
+  readonly id: string;
+  readonly source: string;
+  readonly externalId: string | null;
+  readonly name: string;
+  readonly email: string | null;
+  readonly phone: string | null;
+  readonly company: string | null;
+  readonly title: string | null;
+  readonly country: string | null;
+  readonly region: string | null;
+  readonly timezone: string | null;
+  readonly message: string | null;
+  readonly signals: readonly LeadSignal[];
+  readonly fields: Readonly<Record<string, string>>;
+  readonly score: number;
+  readonly tier: LeadTier;
+  /** Why the lead scored what it did, largest contributions first. */
+  readonly scoreReasons: readonly ScoreReason[];
+  readonly status: LeadStatus;
+  readonly teamId: string | null;
+  readonly assignedTo: string | null;
+  readonly assignedAt: string | null;
+  readonly receivedAt: string;
+  readonly firstTouchAt: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}

@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import { isCountryCode } from '../../../src/shared/countries';
+
+/*
+ * The sync-server configuration: one schema, every key with a default and a one-line doc.
+ * Sources, later wins: defaults < config file (JSON, `--config` or POUNCE_CONFIG) < environment
+ * (POUNCE_PORT, POUNCE_HOST, POUNCE_DATA_DIR). Unknown keys are errors, so a typo stops start-up
+ * with the key's name instead of silently using a default.
+ */
+
+const regex = z.string().refine((pattern) => {
+  try {
+    new RegExp(pattern, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'is not a valid regular expression');
+
+const rateRule = z.strictObject({
+  /** Failed attempts allowed per window. */
+  max: z.number().int().min(1),
+  windowSeconds: z.number().int().min(1),
+});
+
+const ServerSchema = z
+  .strictObject({
+    /** Address to listen on; 0.0.0.0 to accept reps on other machines. */
+    host: z.string().min(1).default('127.0.0.1'),
+    /** TCP port; 0 picks a free one (tests). */
+    port: z.number().int().min(0).max(65535).default(8787),
+    /** Folder for the SQLite database. */
+    dataDir: z.string().min(1).default('./data'),
+    /** Trust X-Forwarded-For from a reverse proxy (for per-address login limits). */
+    trustProxy: z.boolean().default(false),
+  })
+  .prefault({});
+
+const AuthSchema = z
+  .strictObject({
+    /** How long a sign-in stays valid. */
+    sessionTtlHours: z
+      .number()
+      .min(1)
+      .max(24 * 365)
+      .default(24 * 30),
+    /** scrypt cost; N must be a power of two. Lower only for tests. */
+    scrypt: z
+      .strictObject({
+        N: z
+          .number()
+          .int()
+          .min(1024)
+          .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
+          .default(2 ** 15),
+        r: z.number().int().min(1).max(32).default(8),
+        p: z.number().int().min(1).max(16).default(1),
+      })
+      .prefault({}),
+    /** Failed logins allowed per account and per client address. */
+    loginLimit: z
+      .strictObject({
+        perAccount: rateRule.default({ max: 10, windowSeconds: 900 }),
+        perAddress: rateRule.default({ max: 50, windowSeconds: 900 }),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+const IntakeSchema = z
+  .strictObject({
+    /** Country used to read national phone numbers when a lead names none. */
+    defaultCountry: z
+      .string()
+      .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 code')
+      .default('US'),
+  })
+  .prefault({});
+
+const SignalRuleSchema = z.strictObject({
+  /** Shown to reps as the reason, e.g. "Demo request". */
+  label: z.string().min(1),
+  points: z.number().min(-100).max(100),
+});
+
+const ScoringSchema = z
+  .strictObject({
+    /** Points per signal type; the first signal of a type counts in full. */
+    signals: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), SignalRuleSchema).default({
+      demo_request: { label: 'Demo request', points: 50 },
+      free_trial: { label: 'Free trial', points: 35 },
+      contact_form: { label: 'Contact form', points: 30 },
+      pricing_page: { label: 'Pricing page', points: 20 },
+      webinar: { label: 'Webinar', points: 12 },
+      whitepaper_download: { label: 'White paper', points: 6 },
+      newsletter: { label: 'Newsletter', points: 2 },
+    }),
+    /** Each further signal of a type adds this share of its points (at most 2 more). */
+    repeatSignalShare: z.number().min(0).max(1).default(0.25),
+    /** A signal's points halve every this many days. */
+    signalHalfLifeDays: z.number().min(1).default(30),
+    /** Title patterns (case-insensitive), first match wins. */
+    titles: z
+      .array(
+        z.strictObject({
+          pattern: regex,
+          label: z.string().min(1),
+          points: z.number().min(-100).max(100),
+        }),
+      )
+      .default([
+        {
+          pattern: '\\b(ceo|cto|cfo|coo|cmo|cro|chief|founder|co-founder|owner|president)\\b',
+          label: 'C-level title',
+          points: 20,
+        },
+        { pattern: '\\b(vp|svp|evp|vice president|head of)\\b', label: 'VP title', points: 15 },
+        { pattern: '\\bdirector\\b', label: 'Director title', points: 10 },
+        { pattern: '\\b(manager|lead)\\b', label: 'Manager title', points: 5 },
+        { pattern: '\\b(student|intern)\\b', label: 'Student or intern', points: -15 },
+      ]),
+    companyEmailPoints: z.number().min(-100).max(100).default(10),
+    freeMailPoints: z.number().min(-100).max(100).default(-10),
+    /** Consumer mail domains; anything else counts as a company address. */
+    freeMailDomains: z
+      .array(z.string().min(3))
+      .default([
+        'gmail.com',
+        'googlemail.com',
+        'yahoo.com',
+        'hotmail.com',
+        'outlook.com',
+        'live.com',
+        'aol.com',
+        'icloud.com',
+        'me.com',
+        'gmx.de',
+        'gmx.net',
+        'web.de',
+        'mail.com',
+        'proton.me',
+        'protonmail.com',
+        'yandex.ru',
+        'qq.com',
+        '163.com',
+      ]),
+    phonePoints: z.number().min(-100).max(100).default(5),
+    companyPoints: z.number().min(-100).max(100).default(5),
+    /** Points for a written inquiry of at least 20 characters. */
+    messagePoints: z.number().min(-100).max(100).default(5),
+    /** Minimum scores of the tiers (0-100). */
+    tiers: z
+      .strictObject({
+        hot: z.number().min(0).max(100).default(70),
+        warm: z.number().min(0).max(100).default(40),
+      })
+      .prefault({})
+      .refine((t) => t.hot > t.warm, 'hot must be above warm'),
+    /** Below this score a lead goes to the nurture pool instead of a rep. */
+    salesReadyThreshold: z.number().min(0).max(100).default(30),
+  })
+  .prefault({});
+
+const RoutingRuleSchema = z.strictObject({
+  /** Recorded on each lead the rule routes. */
+  name: z.string().min(1),
+  /** Every given criterion must match (case-insensitive); an absent one matches anything. */
+  match: z
+    .strictObject({
+      countries: z
+        .array(z.string().refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 code'))
+        .optional(),
+      regions: z.array(z.string().min(1)).optional(),
+      sources: z.array(z.string().min(1)).optional(),
+    })
+    .refine((m) => Object.keys(m).length > 0, 'needs at least one criterion'),
+  /** Team name the lead goes to. */
+  team: z.string().min(1),
+  /** Restrict to these reps (emails) within the team. */
+  reps: z.array(z.string().min(3)).optional(),
+});
+
+const RoutingSchema = z
+  .strictObject({
+    /** Only reps connected on the live channel receive leads. */
+    requireOnline: z.boolean().default(true),
+    /** Team for leads no rule matches; null means the oldest team. */
+    defaultTeam: z.string().min(1).nullable().default(null),
+    rules: z.array(RoutingRuleSchema).default([]),
+  })
+  .prefault({});
+
+const LiveSchema = z
+  .strictObject({
+    /** Ping interval; a socket that misses two pongs is closed and its rep goes offline. */
+    heartbeatSeconds: z.number().min(0.05).max(300).default(15),
+  })
+  .prefault({});
+
+export const ConfigSchema = z.strictObject({
+  server: ServerSchema,
+  auth: AuthSchema,
+  intake: IntakeSchema,
+  scoring: ScoringSchema,
+  routing: RoutingSchema,
+  live: LiveSchema,
+});
+
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type ScoringConfig = Config['scoring'];
+export type RoutingConfig = Config['routing'];
+export type RoutingRule = RoutingConfig['rules'][number];

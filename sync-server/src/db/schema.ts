@@ -1,0 +1,134 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+/*
+ * Table types for the sync-server database. Portable across SQLite and PostgreSQL:
+ * timestamps are epoch milliseconds (bigint), booleans are 0/1 integers, JSON is text.
+ */
+
+export interface TeamsTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  password_hash: string;
+  role: 'rep' | 'lead' | 'admin';
+  team_id: string | null;
+  weight: number;
+  capacity: number;
+  active: number;
+  receiving_leads: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 of the bearer token; the token itself is never stored. */
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  created_by: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface LeadsTable {
+  id: string;
+  source: string;
+  external_id: string | null;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  title: string | null;
+  country: string | null;
+  region: string | null;
+  timezone: string | null;
+  message: string | null;
+  /** JSON: LeadSignal[] */
+  signals: string;
+  /** JSON: Record<string, string> */
+  fields: string;
+  score: number;
+  tier: 'hot' | 'warm' | 'cold';
+  /** JSON: ScoreReason[] */
+  score_reasons: string;
+  status: 'unassigned' | 'assigned' | 'working' | 'won' | 'closed' | 'nurture';
+  team_id: string | null;
+  /** Name of the routing rule that chose the team; its rep filter applies when the lead waits. */
+  routing_rule: string | null;
+  assigned_to: string | null;
+  assigned_at: number | null;
+  received_at: number;
+  first_touch_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LeadEventsTable {
+  id: string;
+  lead_id: string;
+  /** received | nurtured | queued | assigned | ... */
+  type: string;
+  at: number;
+  actor_id: string | null;
+  /** JSON object with the event's particulars (e.g. the routing reason). */
+  data: string;
+}
+
+export interface IdempotencyKeysTable {
+  api_key_id: string;
+  key: string;
+  lead_id: string;
+  created_at: number;
+}
+
+/**
+ * The persistent fairness ledger (start-time fair queuing). Each rep's `pass` advances by
+ * 1/weight per lead; the team's `virtual_time` is the start tag of its latest assignment.
+ */
+export interface RoutingLedgerTable {
+  team_id: string;
+  user_id: string;
+  pass: number;
+  assigned_count: number;
+}
+
+export interface RoutingClockTable {
+  team_id: string;
+  virtual_time: number;
+}
+
+export interface Database {
+  teams: TeamsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  leads: LeadsTable;
+  lead_events: LeadEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  routing_ledger: RoutingLedgerTable;
+  routing_clock: RoutingClockTable;
+}
+
+export type TeamRow = Selectable<TeamsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type LeadRow = Selectable<LeadsTable>;
+export type NewLeadRow = Insertable<LeadsTable>;
+export type LeadEventRow = Selectable<LeadEventsTable>;

@@ -1,0 +1,67 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Database } from './schema';
+
+/*
+ * The one SQLite-specific module of the server: opening the file and its pragmas. Everything
+ * else speaks Kysely, so a PostgreSQL dialect can replace this file.
+ *
+ * Durability: WAL with `synchronous = FULL`. In WAL mode, NORMAL only syncs at checkpoints, so
+ * a committed transaction can vanish on power loss (not on a process crash). A 2xx from intake
+ * promises the lead is kept, so every commit is synced to the WAL before we answer. The cost of
+ * one fsync per commit is shared by many leads through group commit (see write-queue.ts).
+ */
+export interface SqliteHandle {
+  readonly db: Kysely<Database>;
+  readonly raw: BetterSqlite3.Database;
+  close(): Promise<void>;
+}
+
+export function openSqlite(file: string): SqliteHandle {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const raw = new BetterSqlite3(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  // Another process (the admin CLI) may hold the write lock briefly; wait instead of failing.
+  raw.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(raw) }),
+  });
+  let closed = false;
+  return {
+    db,
+    raw,
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Kysely's destroy closes the better-sqlite3 handle once queued queries finish.
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * Kysely's SQLite driver calls `prepare` for every query; compiling the same SQL again costs more
+ * than running it. Queries built by Kysely have a bounded set of SQL texts (values are bound
+ * parameters), so caching prepared statements by text is safe and bounded. better-sqlite3 runs
+ * statements synchronously, so one statement object is never used by two queries at once.
+ */
+function withStatementCache(raw: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = raw.prepare(sql);
+        // Only texts with a fixed shape recur; `in (...)` lists of varying length would not.
+        if (cache.size >= 500) cache.clear();
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
+}

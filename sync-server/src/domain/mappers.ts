@@ -1,0 +1,56 @@
+import type { Lead, LeadSignal, ScoreReason } from '../../../src/shared/lead';
+import type { Team, User } from '../../../src/shared/user';
+import type { LeadRow, TeamRow, UserRow } from '../db/schema';
+
+const iso = (ms: number) => new Date(Number(ms)).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    teamId: row.team_id,
+    weight: Number(row.weight),
+    capacity: Number(row.capacity),
+    active: Number(row.active) === 1,
+    receivingLeads: Number(row.receiving_leads) === 1,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+export function toTeam(row: TeamRow): Team {
+  return { id: row.id, name: row.name };
+}
+
+export function toLead(row: LeadRow): Lead {
+  return {
+    id: row.id,
+    source: row.source,
+    externalId: row.external_id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    company: row.company,
+    title: row.title,
+    country: row.country,
+    region: row.region,
+    timezone: row.timezone,
+    message: row.message,
+    signals: JSON.parse(row.signals) as LeadSignal[],
+    fields: JSON.parse(row.fields) as Record<string, string>,
+    score: Number(row.score),
+    tier: row.tier,
+    scoreReasons: JSON.parse(row.score_reasons) as ScoreReason[],
+    status: row.status,
+    teamId: row.team_id,
+    assignedTo: row.assigned_to,
+    assignedAt: isoOrNull(row.assigned_at),
+    receivedAt: iso(row.received_at),
+    firstTouchAt: isoOrNull(row.first_touch_at),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}

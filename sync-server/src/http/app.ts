@@ -1,0 +1,52 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { IntakeService } from '../intake/intake-service';
+import type { Db } from '../repos/db-types';
+import type { Accounts } from '../services/accounts';
+import { RequestAuth } from './auth';
+import { installErrorHandling } from './errors';
+import { adminRoutes } from './routes/admin-routes';
+import { authRoutes } from './routes/auth-routes';
+import { leadRoutes } from './routes/lead-routes';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface AppDeps {
+  readonly db: Db;
+  readonly accounts: Accounts;
+  readonly intake: IntakeService;
+  readonly defaultCountry: string;
+  readonly clock: () => number;
+  readonly trustProxy: boolean;
+  readonly logger: FastifyServerOptions['logger'];
+  readonly health: () => Record<string, unknown>;
+}
+
+/** Builds the HTTP app without listening, so tests can drive it in-process too. */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: deps.trustProxy,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // Reject `__proto__` / `constructor` keys outright instead of stripping them silently.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+  // JSON everywhere: without this, a text/plain body would reach handlers as a string.
+  app.removeContentTypeParser('text/plain');
+  installErrorHandling(app);
+  const auth = new RequestAuth(deps.accounts);
+
+  app.get('/healthz', () => ({ status: 'ok', ...deps.health() }));
+  authRoutes(app, { accounts: deps.accounts, auth });
+  adminRoutes(app, { db: deps.db, accounts: deps.accounts, auth });
+  leadRoutes(app, {
+    db: deps.db,
+    auth,
+    intake: deps.intake,
+    defaultCountry: deps.defaultCountry,
+    clock: deps.clock,
+  });
+  return app;
+}

@@ -1,0 +1,146 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { LEAD_STATUSES, leadInputSchema } from '../../../../src/shared/lead';
+import { toLead } from '../../domain/mappers';
+import { ApiError } from '../../errors';
+import type { IntakeService } from '../../intake/intake-service';
+import type { Db } from '../../repos/db-types';
+import { listLeadEvents } from '../../repos/lead-events';
+import { findVisibleLead, listLeads } from '../../repos/leads';
+import { leadScopeFor } from '../../services/lead-access';
+import type { RequestAuth } from '../auth';
+import { parseOr422 } from '../validate';
+
+const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+const IdempotencyKey = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(255, 'must be at most 255 characters')
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+const Cursor = z
+  .string()
+  .max(200)
+  .transform((raw, ctx) => {
+    try {
+      const decoded: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+      if (
+        typeof decoded === 'object' &&
+        decoded !== null &&
+        'before' in decoded &&
+        typeof decoded.before === 'string'
+      ) {
+        return decoded.before;
+      }
+    } catch {
+      // fall through to the issue below
+    }
+    ctx.addIssue({ code: 'custom', message: 'is not a cursor this server issued' });
+    return z.NEVER;
+  });
+
+const ListQuery = z.strictObject({
+  status: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(LEAD_STATUSES)).max(LEAD_STATUSES.length))
+    .optional(),
+  /** A user id, or `me`. */
+  assignedTo: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: Cursor.optional(),
+});
+
+export function encodeCursor(beforeId: string): string {
+  return Buffer.from(JSON.stringify({ before: beforeId }), 'utf8').toString('base64url');
+}
+
+export interface LeadRouteDeps {
+  readonly db: Db;
+  readonly auth: RequestAuth;
+  readonly intake: IntakeService;
+  readonly defaultCountry: string;
+  readonly clock: () => number;
+}
+
+export function leadRoutes(app: FastifyInstance, deps: LeadRouteDeps): void {
+  app.post('/api/v1/leads', async (request, reply) => {
+    const apiKey = await deps.auth.apiKey(request);
+    const header = request.headers['idempotency-key'];
+    const idempotencyKey = header === undefined ? null : parseIdempotencyKey(header);
+    const schema = leadInputSchema({ defaultCountry: deps.defaultCountry, now: deps.clock() });
+    const input = parseOr422(schema, request.body);
+    const { lead, created } = await deps.intake.submit(input, {
+      apiKeyId: apiKey.id,
+      idempotencyKey,
+    });
+    return reply.status(created ? 201 : 200).send({ lead });
+  });
+
+  app.get('/api/v1/leads', async (request) => {
+    const { user } = await deps.auth.user(request);
+    const query = parseOr422(ListQuery, request.query, 'query');
+    const assignedTo = query.assignedTo === 'me' ? user.id : query.assignedTo;
+    const rows = await listLeads(deps.db, leadScopeFor(user), {
+      statuses: query.status,
+      ...(assignedTo !== undefined && { assignedTo }),
+      ...(query.cursor !== undefined && { beforeId: query.cursor }),
+      limit: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      leads: page.map(toLead),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last.id) : null,
+    };
+  });
+
+  app.get('/api/v1/leads/:id', async (request) => {
+    const { user } = await deps.auth.user(request);
+    const { id } = parseOr422(IdParams, request.params, 'path');
+    const row = await findVisibleLead(deps.db, leadScopeFor(user), id);
+    if (!row) throw ApiError.notFound('lead');
+    return { lead: toLead(row) };
+  });
+
+  /** The lead's history: received, scored, nurtured or queued, assigned (with the reason), ... */
+  app.get('/api/v1/leads/:id/events', async (request) => {
+    const { user } = await deps.auth.user(request);
+    const { id } = parseOr422(IdParams, request.params, 'path');
+    const row = await findVisibleLead(deps.db, leadScopeFor(user), id);
+    if (!row) throw ApiError.notFound('lead');
+    const events = await listLeadEvents(deps.db, id);
+    return {
+      events: events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        at: new Date(Number(e.at)).toISOString(),
+        actorId: e.actor_id,
+        data: JSON.parse(e.data) as Record<string, unknown>,
+      })),
+    };
+  });
+}
+
+function parseIdempotencyKey(header: string | string[]): string {
+  if (Array.isArray(header)) {
+    throw ApiError.validation(
+      [{ field: 'Idempotency-Key', message: 'must be sent once' }],
+      'the headers are not valid',
+    );
+  }
+  const result = IdempotencyKey.safeParse(header);
+  if (!result.success) {
+    throw ApiError.validation(
+      [{ field: 'Idempotency-Key', message: result.error.issues[0]?.message ?? 'is not valid' }],
+      'the headers are not valid',
+    );
+  }
+  return result.data;
+}

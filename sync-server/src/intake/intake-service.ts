@@ -1,0 +1,150 @@
+import { uuidv7 } from '../../../src/shared/ids';
+import type { Lead, LeadInput } from '../../../src/shared/lead';
+import type { LeadRow } from '../db/schema';
+import type { WriteQueue } from '../db/write-queue';
+import { toLead } from '../domain/mappers';
+import type { Db } from '../repos/db-types';
+import { findIdempotentLeadId, insertIdempotencyKey } from '../repos/idempotency';
+import { insertLeadEvent } from '../repos/lead-events';
+import { findLeadById, findLeadBySourceExternalId, insertLead } from '../repos/leads';
+import type { Router } from '../routing/router';
+import type { ScoreLead } from '../scoring/score';
+import type { LeadNotifier } from './lead-notifier';
+
+export interface IntakeResult {
+  readonly lead: Lead;
+  /** False when the lead was seen before (same source + externalId, or same Idempotency-Key). */
+  readonly created: boolean;
+}
+
+export interface IntakeDeps {
+  readonly writes: WriteQueue;
+  readonly router: Router;
+  readonly scoreLead: ScoreLead;
+  readonly notifier: LeadNotifier;
+  readonly clock: () => number;
+}
+
+/**
+ * Takes a validated lead in: dedupe, score, choose a team, store, route, tell the rep. All of it
+ * is one write in the group-commit queue, so the promise resolves only once the lead and its
+ * assignment are durable, and the rep's live message is sent right after that commit.
+ *
+ *   const { lead, created } = await intake.submit(input, { apiKeyId, idempotencyKey });
+ */
+export class IntakeService {
+  constructor(private readonly deps: IntakeDeps) {}
+
+  submit(
+    input: LeadInput,
+    origin: { apiKeyId: string; idempotencyKey: string | null },
+  ): Promise<IntakeResult> {
+    return this.deps.writes.run(async ({ trx, afterCommit }) => {
+      const seen = await this.findSeen(trx, input, origin);
+      if (seen) {
+        if (
+          origin.idempotencyKey &&
+          !(await findIdempotentLeadId(trx, origin.apiKeyId, origin.idempotencyKey))
+        ) {
+          await insertIdempotencyKey(
+            trx,
+            origin.apiKeyId,
+            origin.idempotencyKey,
+            seen.id,
+            this.deps.clock(),
+          );
+        }
+        return { lead: toLead(seen), created: false };
+      }
+
+      const now = this.deps.clock();
+      const { score, tier, salesReady, reasons } = this.deps.scoreLead(input, now);
+      const team = await this.deps.router.chooseTeam(trx, input);
+      const row: LeadRow = {
+        id: uuidv7(now),
+        source: input.source,
+        external_id: input.externalId,
+        name: input.name,
+        email: input.email,
+        phone: input.phone,
+        company: input.company,
+        title: input.title,
+        country: input.country,
+        region: input.region,
+        timezone: input.timezone,
+        message: input.message,
+        signals: JSON.stringify(input.signals),
+        fields: JSON.stringify(input.fields),
+        score,
+        tier,
+        score_reasons: JSON.stringify(reasons),
+        status: salesReady ? 'unassigned' : 'nurture',
+        team_id: team.teamId,
+        routing_rule: team.rule?.name ?? null,
+        assigned_to: null,
+        assigned_at: null,
+        received_at: Math.min(input.receivedAt, now),
+        first_touch_at: null,
+        created_at: now,
+        updated_at: now,
+      };
+      await insertLead(trx, row);
+      await insertLeadEvent(trx, {
+        leadId: row.id,
+        type: 'received',
+        at: now,
+        data: {
+          source: row.source,
+          score,
+          tier,
+          reasons,
+          team: team.teamId,
+          rule: row.routing_rule,
+        },
+      });
+      if (origin.idempotencyKey) {
+        await insertIdempotencyKey(trx, origin.apiKeyId, origin.idempotencyKey, row.id, now);
+      }
+
+      if (!salesReady) {
+        await insertLeadEvent(trx, {
+          leadId: row.id,
+          type: 'nurtured',
+          at: now,
+          data: { reason: `score ${score} is below the sales-ready threshold` },
+        });
+        return { lead: toLead(row), created: true };
+      }
+      const assignment = await this.deps.router.assign(trx, row, now);
+      if (!assignment) {
+        await insertLeadEvent(trx, {
+          leadId: row.id,
+          type: 'queued',
+          at: now,
+          data: {
+            reason: team.teamId ? 'no rep of the team is eligible now' : 'no team exists yet',
+          },
+        });
+        return { lead: toLead(row), created: true };
+      }
+      const lead = toLead(assignment.lead);
+      afterCommit(() =>
+        this.deps.notifier.leadAssigned(assignment.userId, lead, assignment.reason),
+      );
+      return { lead, created: true };
+    });
+  }
+
+  private async findSeen(
+    db: Db,
+    input: LeadInput,
+    origin: { apiKeyId: string; idempotencyKey: string | null },
+  ) {
+    if (origin.idempotencyKey) {
+      const leadId = await findIdempotentLeadId(db, origin.apiKeyId, origin.idempotencyKey);
+      if (leadId) return findLeadById(db, leadId);
+    }
+    if (input.externalId) return findLeadBySourceExternalId(db, input.source, input.externalId);
+    return undefined;
+  }
+}

@@ -1,0 +1,89 @@
+import type { WebSocket } from 'ws';
+import type { Lead } from '../../../src/shared/lead';
+import type { LiveServerMessage } from '../../../src/shared/live-protocol';
+import type { UserRow } from '../db/schema';
+import type { LeadNotifier } from '../intake/lead-notifier';
+import type { Presence } from '../routing/router';
+
+export interface LiveConnection {
+  readonly socket: WebSocket;
+  readonly user: UserRow;
+  readonly sessionId: string;
+}
+
+type PresenceListener = (user: UserRow, online: boolean) => void;
+
+/**
+ * The live connections of this server instance, by user. A rep is online while at least one of
+ * their sockets is open. Messages are serialised once and written to every socket of the user.
+ */
+export class LiveHub implements Presence, LeadNotifier {
+  private readonly byUser = new Map<string, Set<LiveConnection>>();
+  private readonly listeners: PresenceListener[] = [];
+
+  add(conn: LiveConnection): void {
+    let set = this.byUser.get(conn.user.id);
+    const cameOnline = !set;
+    if (!set) this.byUser.set(conn.user.id, (set = new Set()));
+    set.add(conn);
+    if (cameOnline) this.emit(conn.user, true);
+  }
+
+  remove(conn: LiveConnection): void {
+    const set = this.byUser.get(conn.user.id);
+    if (!set?.delete(conn)) return;
+    if (set.size === 0) {
+      this.byUser.delete(conn.user.id);
+      this.emit(conn.user, false);
+    }
+  }
+
+  isOnline(userId: string): boolean {
+    return this.byUser.has(userId);
+  }
+
+  onlineCount(): number {
+    return this.byUser.size;
+  }
+
+  onPresenceChange(listener: PresenceListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Sends to every open socket of `userId`; returns how many sockets it was written to. */
+  sendToUser(userId: string, message: LiveServerMessage): number {
+    const set = this.byUser.get(userId);
+    if (!set) return 0;
+    const frame = JSON.stringify(message);
+    let sent = 0;
+    for (const conn of set) {
+      if (conn.socket.readyState === conn.socket.OPEN) {
+        conn.socket.send(frame);
+        sent += 1;
+      }
+    }
+    return sent;
+  }
+
+  leadAssigned(userId: string, lead: Lead, reason: string): void {
+    this.sendToUser(userId, { type: 'lead.assigned', lead, reason });
+  }
+
+  /** Closes the sockets opened with a session (on logout) or by a user (deactivated). */
+  disconnect(match: { sessionId?: string; userId?: string }, code: number, reason: string): void {
+    for (const set of this.byUser.values()) {
+      for (const conn of set) {
+        if (conn.sessionId === match.sessionId || conn.user.id === match.userId)
+          conn.socket.close(code, reason);
+      }
+    }
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const set of this.byUser.values()) for (const conn of set) conn.socket.close(code, reason);
+  }
+
+  private emit(user: UserRow, online: boolean): void {
+    for (const l of this.listeners) l(user, online);
+  }
+}

@@ -1,0 +1,34 @@
+import type { ApiKeysTable } from '../db/schema';
+import type { Db } from './db-types';
+
+export async function insertApiKey(db: Db, key: ApiKeysTable): Promise<void> {
+  await db.insertInto('api_keys').values(key).execute();
+}
+
+export function findActiveApiKey(db: Db, keyHash: string) {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'name'])
+    .where('key_hash', '=', keyHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Revokes a key; false when there is no such unrevoked key. */
+export async function revokeApiKey(db: Db, id: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export function listApiKeys(db: Db) {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'created_at', 'revoked_at'])
+    .orderBy('created_at')
+    .execute();
+}

@@ -1,0 +1,144 @@
+import type { FastifyServerOptions } from 'fastify';
+import { join } from 'node:path';
+import type { Config } from './config/schema';
+import { migrateToLatest } from './db/migrations';
+import { openSqlite } from './db/sqlite';
+import { WriteQueue } from './db/write-queue';
+import { buildApp } from './http/app';
+import { IntakeService } from './intake/intake-service';
+import { LiveHub } from './live/hub';
+import { attachLiveServer } from './live/live-server';
+import { Dispatcher } from './routing/dispatcher';
+import { Router } from './routing/router';
+import { createScorer } from './scoring/score';
+import { Accounts } from './services/accounts';
+
+export interface StartOptions {
+  readonly clock?: () => number;
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Creates this admin when the database has none (POUNCE_ADMIN_EMAIL / _PASSWORD). */
+  readonly bootstrapAdmin?: { readonly email: string; readonly password: string };
+}
+
+export interface ServerHandle {
+  readonly url: string;
+  readonly port: number;
+  readonly accounts: Accounts;
+  readonly hub: LiveHub;
+  readonly writes: WriteQueue;
+  /** Stops taking connections, lets in-flight requests finish, closes sockets and the database. */
+  close(): Promise<void>;
+}
+
+export const DATABASE_FILE = 'pounce.db';
+
+/**
+ * Wires the sync-server together and starts listening.
+ *
+ *   const server = await startServer(loadConfig({ env: process.env }));
+ *   console.log(server.url); // http://127.0.0.1:8787
+ */
+export async function startServer(
+  config: Config,
+  options: StartOptions = {},
+): Promise<ServerHandle> {
+  const clock = options.clock ?? Date.now;
+  const sqlite = openSqlite(join(config.server.dataDir, DATABASE_FILE));
+  try {
+    await migrateToLatest(sqlite.db);
+  } catch (error) {
+    await sqlite.close();
+    throw error;
+  }
+  const db = sqlite.db;
+  const hub = new LiveHub();
+  const writes = new WriteQueue(db);
+  const router = new Router(config.routing, hub);
+  const dispatcher = new Dispatcher(writes, router, hub, clock);
+  const accounts = new Accounts({
+    db,
+    writes,
+    dispatcher,
+    clock,
+    scrypt: config.auth.scrypt,
+    sessionTtlMs: config.auth.sessionTtlHours * 3_600_000,
+    loginLimit: config.auth.loginLimit,
+    onSessionsEnded: (match) => hub.disconnect(match, 4001, 'signed out'),
+  });
+  const intake = new IntakeService({
+    writes,
+    router,
+    scoreLead: createScorer(config.scoring),
+    notifier: hub,
+    clock,
+  });
+
+  const app = buildApp({
+    db,
+    accounts,
+    intake,
+    defaultCountry: config.intake.defaultCountry,
+    clock,
+    trustProxy: config.server.trustProxy,
+    logger: options.logger,
+    health: () => ({
+      online: hub.onlineCount(),
+      commits: writes.stats.batches,
+      writes: writes.stats.writes,
+    }),
+  });
+
+  // A rep coming online may be the one a waiting lead needs.
+  hub.onPresenceChange((user, online) => {
+    if (!online || user.role !== 'rep' || user.team_id === null) return;
+    dispatcher
+      .drain(user.team_id)
+      .catch((error: unknown) => app.log.error({ err: error }, 'drain after connect failed'));
+  });
+
+  try {
+    if (options.bootstrapAdmin) {
+      const created = await accounts.ensureAdmin(
+        options.bootstrapAdmin.email,
+        options.bootstrapAdmin.password,
+      );
+      if (created) app.log.info({ email: options.bootstrapAdmin.email }, 'created the first admin');
+    }
+    const live = attachLiveServer(app.server, {
+      hub,
+      authenticate: (token) => accounts.authenticate(token),
+      heartbeatSeconds: config.live.heartbeatSeconds,
+      log: app.log,
+    });
+    app.addHook('onClose', () => {
+      hub.closeAll(1001, 'server shutting down');
+      live.close();
+    });
+    await app.listen({ host: config.server.host, port: config.server.port });
+  } catch (error) {
+    await app.close();
+    await writes.close();
+    await sqlite.close();
+    throw error;
+  }
+
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    port,
+    accounts,
+    hub,
+    writes,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await writes.close();
+        await sqlite.close();
+      })();
+      return closing;
+    },
+  };
+}

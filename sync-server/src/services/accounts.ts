@@ -1,0 +1,231 @@
+import { uuidv7 } from '../../../src/shared/ids';
+import type { CreateUserInput, Team, UpdateUserInput, User } from '../../../src/shared/user';
+import { decoyHash, hashPassword, verifyPassword, type ScryptParams } from '../auth/password';
+import { FailureLimiter, type RateLimitRule } from '../auth/rate-limit';
+import { hashSecret, newSecret } from '../auth/tokens';
+import type { UserUpdate } from '../db/schema';
+import type { WriteQueue } from '../db/write-queue';
+import { toTeam, toUser } from '../domain/mappers';
+import { ApiError } from '../errors';
+import { findActiveApiKey, insertApiKey, revokeApiKey } from '../repos/api-keys';
+import type { Db } from '../repos/db-types';
+import {
+  findLiveSession,
+  insertSession,
+  revokeSession,
+  revokeUserSessions,
+  type SessionWithUser,
+} from '../repos/sessions';
+import { findTeamById, findTeamByName, insertTeam } from '../repos/teams';
+import {
+  countActiveAdmins,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  updateUser,
+} from '../repos/users';
+import type { Dispatcher } from '../routing/dispatcher';
+
+export interface AccountsDeps {
+  readonly db: Db;
+  readonly writes: WriteQueue;
+  readonly dispatcher: Dispatcher;
+  readonly clock: () => number;
+  readonly scrypt: ScryptParams;
+  readonly sessionTtlMs: number;
+  readonly loginLimit: { readonly perAccount: RateLimitRule; readonly perAddress: RateLimitRule };
+  /** Called after a user's sessions were revoked or the user was deactivated. */
+  readonly onSessionsEnded?: (match: { sessionId?: string; userId?: string }) => void;
+}
+
+export interface LoginResult {
+  readonly token: string;
+  readonly user: User;
+}
+
+/**
+ * Users, teams, sessions and API keys: the one place these are created and changed, shared by
+ * the HTTP API and the admin CLI.
+ */
+export class Accounts {
+  private readonly perAccount: FailureLimiter;
+  private readonly perAddress: FailureLimiter;
+
+  constructor(private readonly deps: AccountsDeps) {
+    this.perAccount = new FailureLimiter(deps.loginLimit.perAccount, deps.clock);
+    this.perAddress = new FailureLimiter(deps.loginLimit.perAddress, deps.clock);
+  }
+
+  /** Signs in; throws 401 on bad credentials and 429 while an account or address is throttled. */
+  async login(email: string, password: string, address: string): Promise<LoginResult> {
+    const accountKey = email.toLowerCase();
+    const wait = Math.max(
+      this.perAccount.retryAfter(accountKey),
+      this.perAddress.retryAfter(address),
+    );
+    if (wait > 0) {
+      throw new ApiError(429, 'rate_limited', `too many failed sign-ins; try again in ${wait} s`, {
+        retryAfterSeconds: wait,
+      });
+    }
+    const user = await findUserByEmail(this.deps.db, accountKey);
+    // Verify against a decoy when the account is unknown, so timing does not reveal which exist.
+    const ok = await verifyPassword(
+      password,
+      user?.password_hash ?? (await decoyHash(this.deps.scrypt)),
+    );
+    if (!user || !ok || Number(user.active) !== 1) {
+      this.perAccount.recordFailure(accountKey);
+      this.perAddress.recordFailure(address);
+      throw ApiError.unauthorized('wrong email or password');
+    }
+    this.perAccount.reset(accountKey);
+    const token = newSecret('session');
+    const now = this.deps.clock();
+    await this.deps.writes.run(({ trx }) =>
+      insertSession(trx, {
+        id: uuidv7(now),
+        user_id: user.id,
+        token_hash: hashSecret(token),
+        created_at: now,
+        expires_at: now + this.deps.sessionTtlMs,
+        revoked_at: null,
+      }),
+    );
+    return { token, user: toUser(user) };
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await this.deps.writes.run(({ trx }) => revokeSession(trx, sessionId, this.deps.clock()));
+    this.deps.onSessionsEnded?.({ sessionId });
+  }
+
+  authenticate(token: string): Promise<SessionWithUser | undefined> {
+    return findLiveSession(this.deps.db, hashSecret(token), this.deps.clock());
+  }
+
+  authenticateApiKey(key: string) {
+    return findActiveApiKey(this.deps.db, hashSecret(key));
+  }
+
+  async createTeam(name: string): Promise<Team> {
+    const team = await this.deps.writes.run(async ({ trx }) => {
+      if (await findTeamByName(trx, name)) throw ApiError.conflict(`a team named "${name}" exists`);
+      const row = { id: uuidv7(this.deps.clock()), name, created_at: this.deps.clock() };
+      await insertTeam(trx, row);
+      return row;
+    });
+    // Leads that waited for want of any team go to the default team once it exists.
+    await this.deps.dispatcher.drain(team.id);
+    return toTeam(team);
+  }
+
+  async createUser(input: CreateUserInput): Promise<User> {
+    const passwordHash = await hashPassword(input.password, this.deps.scrypt);
+    return this.deps.writes.run(async (ctx) => {
+      const { trx } = ctx;
+      if (await findUserByEmail(trx, input.email))
+        throw ApiError.conflict(`a user with email ${input.email} exists`);
+      await this.requireTeam(trx, input.teamId ?? null);
+      const now = this.deps.clock();
+      const row = {
+        id: uuidv7(now),
+        email: input.email,
+        name: input.name,
+        password_hash: passwordHash,
+        role: input.role,
+        team_id: input.teamId ?? null,
+        weight: input.weight ?? 1,
+        capacity: input.capacity ?? 25,
+        active: 1,
+        receiving_leads: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await insertUser(trx, row);
+      if (row.team_id && row.role === 'rep')
+        await this.deps.dispatcher.drainWithin(ctx, row.team_id);
+      return toUser(row);
+    });
+  }
+
+  async updateUser(id: string, input: UpdateUserInput): Promise<User> {
+    const passwordHash = input.password
+      ? await hashPassword(input.password, this.deps.scrypt)
+      : undefined;
+    const updated = await this.deps.writes.run(async (ctx) => {
+      const { trx } = ctx;
+      const current = await findUserById(trx, id);
+      if (!current) throw ApiError.notFound('user');
+      if (input.teamId !== undefined) await this.requireTeam(trx, input.teamId);
+      const now = this.deps.clock();
+      const patch: UserUpdate = { updated_at: now };
+      if (input.name !== undefined) patch.name = input.name;
+      if (input.role !== undefined) patch.role = input.role;
+      if (input.teamId !== undefined) patch.team_id = input.teamId;
+      if (input.weight !== undefined) patch.weight = input.weight;
+      if (input.capacity !== undefined) patch.capacity = input.capacity;
+      if (input.active !== undefined) patch.active = input.active ? 1 : 0;
+      if (input.receivingLeads !== undefined) patch.receiving_leads = input.receivingLeads ? 1 : 0;
+      if (passwordHash !== undefined) patch.password_hash = passwordHash;
+      await updateUser(trx, id, patch);
+      const deactivated = input.active === false && Number(current.active) === 1;
+      if (deactivated || passwordHash !== undefined) await revokeUserSessions(trx, id, now);
+      const row = { ...current, ...patch };
+      // Any change can make this rep eligible (back to receiving, more capacity, new team).
+      if (row.team_id && row.role === 'rep' && Number(row.active) === 1)
+        await this.deps.dispatcher.drainWithin(ctx, row.team_id);
+      return { row, endSessions: deactivated || passwordHash !== undefined };
+    });
+    if (updated.endSessions) this.deps.onSessionsEnded?.({ userId: id });
+    return toUser(updated.row);
+  }
+
+  async createApiKey(
+    name: string,
+    createdBy: string | null,
+  ): Promise<{ apiKey: { id: string; name: string }; key: string }> {
+    const key = newSecret('apiKey');
+    const now = this.deps.clock();
+    const id = uuidv7(now);
+    await this.deps.writes.run(({ trx }) =>
+      insertApiKey(trx, {
+        id,
+        name,
+        key_hash: hashSecret(key),
+        created_by: createdBy,
+        created_at: now,
+        revoked_at: null,
+      }),
+    );
+    return { apiKey: { id, name }, key };
+  }
+
+  async revokeApiKey(id: string): Promise<void> {
+    const revoked = await this.deps.writes.run(({ trx }) =>
+      revokeApiKey(trx, id, this.deps.clock()),
+    );
+    if (!revoked) throw ApiError.notFound('API key');
+  }
+
+  /**
+   * Creates the first admin from POUNCE_ADMIN_EMAIL / POUNCE_ADMIN_PASSWORD when no admin exists.
+   * Returns true when it created one.
+   */
+  async ensureAdmin(email: string, password: string): Promise<boolean> {
+    if ((await countActiveAdmins(this.deps.db)) > 0) return false;
+    await this.createUser({
+      email: email.toLowerCase(),
+      name: 'Administrator',
+      password,
+      role: 'admin',
+    });
+    return true;
+  }
+
+  private async requireTeam(db: Db, teamId: string | null): Promise<void> {
+    if (teamId !== null && !(await findTeamById(db, teamId))) {
+      throw ApiError.validation([{ field: 'teamId', message: 'no team with this id' }]);
+    }
+  }
+}

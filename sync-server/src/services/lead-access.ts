@@ -1,0 +1,14 @@
+import type { UserRow } from '../db/schema';
+import type { LeadScope } from '../repos/leads';
+
+/** The leads a user may read: an admin all, a team lead their team's, a rep those assigned to them. */
+export function leadScopeFor(user: UserRow): LeadScope {
+  switch (user.role) {
+    case 'admin':
+      return { kind: 'all' };
+    case 'lead':
+      return { kind: 'team', teamId: user.team_id };
+    case 'rep':
+      return { kind: 'assignee', userId: user.id };
+  }
+}

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { http } from '../helpers/http';
+import { LiveClient } from '../helpers/live-client';
+import {
+  createApiKey,
+  createTeam,
+  createUser,
+  hotLead,
+  postLead,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../helpers/test-server';
+
+let s: TestServer;
+let apiKey: string;
+let rep: TestUser;
+let live: LiveClient;
+
+beforeAll(async () => {
+  s = await startTestServer();
+  const teamId = await createTeam(s, 'Intake');
+  rep = await createUser(s, { email: 'rep@intake.test', role: 'rep', teamId, capacity: 1000 });
+  apiKey = await createApiKey(s);
+  live = await LiveClient.connect(s.url, rep.token);
+});
+afterAll(async () => {
+  live.close();
+  await s.stop();
+});
+
+async function countLeads(): Promise<number> {
+  let n = 0;
+  let cursor: string | null = null;
+  do {
+    const page: { status: number; body: { leads: unknown[]; nextCursor: string | null } } =
+      await http('GET', `${s.url}/api/v1/leads?limit=200${cursor ? `&cursor=${cursor}` : ''}`, {
+        token: s.adminToken,
+      });
+    n += page.body.leads.length;
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return n;
+}
+
+describe('POST /api/v1/leads', () => {
+  it('401 without an API key, with a bad one, or with a user token', async () => {
+    expect((await postLead(s, '', hotLead())).status).toBe(401);
+    expect((await postLead(s, 'pnc_k_made-up', hotLead())).status).toBe(401);
+    expect((await postLead(s, s.adminToken, hotLead())).status).toBe(401);
+  });
+
+  it('201 with the scored, routed lead, pushed live to the rep', async () => {
+    const res = await postLead(
+      s,
+      apiKey,
+      hotLead({ phone: '(415) 555-0199', country: 'US', timezone: 'America/Los_Angeles' }),
+    );
+    expect(res.status).toBe(201);
+    const lead = res.body.lead;
+    expect(lead).toMatchObject({
+      tier: 'hot',
+      status: 'assigned',
+      assignedTo: rep.id,
+      phone: '+14155550199',
+    });
+    for (const key of [
+      'id',
+      'source',
+      'externalId',
+      'name',
+      'email',
+      'phone',
+      'company',
+      'title',
+      'country',
+      'timezone',
+      'message',
+      'signals',
+      'score',
+      'tier',
+      'status',
+      'teamId',
+      'assignedTo',
+      'assignedAt',
+      'receivedAt',
+      'firstTouchAt',
+      'createdAt',
+      'updatedAt',
+    ]) {
+      expect(lead).toHaveProperty(key);
+    }
+    const pushed = await live.next((m) => m.type === 'lead.assigned' && m.lead.id === lead.id);
+    expect(pushed).toMatchObject({
+      type: 'lead.assigned',
+      lead: { id: lead.id, assignedTo: rep.id },
+    });
+  });
+
+  it('sends a lead below the sales-ready threshold to nurture, not to a rep', async () => {
+    const res = await postLead(s, apiKey, {
+      source: 'web',
+      name: 'Kid',
+      email: 'kid@gmail.com',
+      title: 'Student',
+      signals: [{ type: 'newsletter' }],
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.lead).toMatchObject({ status: 'nurture', assignedTo: null, tier: 'cold' });
+  });
+
+  it('200 with the same lead when (source, externalId) was seen before', async () => {
+    const lead = hotLead();
+    const first = await postLead(s, apiKey, lead);
+    const again = await postLead(s, apiKey, { ...lead, name: 'Changed Name' });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.body.lead).toEqual(first.body.lead);
+  });
+
+  it('200 with the same lead when the Idempotency-Key was seen before', async () => {
+    const headers = { 'idempotency-key': `key-${Date.now()}` };
+    const body = hotLead({ externalId: undefined });
+    const first = await postLead(s, apiKey, body, headers);
+    const again = await postLead(s, apiKey, body, headers);
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.body.lead.id).toBe(first.body.lead.id);
+  });
+
+  it('the same externalId posted concurrently makes one lead', async () => {
+    const before = await countLeads();
+    const lead = hotLead();
+    const results = await Promise.all(Array.from({ length: 20 }, () => postLead(s, apiKey, lead)));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 200)).toHaveLength(19);
+    expect(new Set(results.map((r) => r.body.lead.id)).size).toBe(1);
+    expect(await countLeads()).toBe(before + 1);
+  });
+
+  it('the same Idempotency-Key posted concurrently makes one lead', async () => {
+    const before = await countLeads();
+    const headers = { 'idempotency-key': `concurrent-${Date.now()}` };
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        postLead(s, apiKey, hotLead({ externalId: undefined }), headers),
+      ),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.body.lead.id)).size).toBe(1);
+    expect(await countLeads()).toBe(before + 1);
+  });
+
+  it('scopes Idempotency-Keys to the API key that used them', async () => {
+    const otherKey = await createApiKey(s, 'other source');
+    const headers = { 'idempotency-key': `shared-${Date.now()}` };
+    const a = await postLead(s, apiKey, hotLead({ externalId: undefined }), headers);
+    const b = await postLead(s, otherKey, hotLead({ externalId: undefined }), headers);
+    expect([a.status, b.status]).toEqual([201, 201]);
+  });
+});

@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { http } from '../helpers/http';
+import { createApiKey, createTeam, startTestServer, type TestServer } from '../helpers/test-server';
+
+let s: TestServer;
+let apiKey: string;
+
+beforeAll(async () => {
+  s = await startTestServer();
+  await createTeam(s, 'Malformed');
+  apiKey = await createApiKey(s);
+});
+afterAll(() => s.stop());
+
+const ok = { source: 'web', name: 'Ann Lee', email: 'ann@acme.io' };
+const long = (n: number) => 'x'.repeat(n);
+const json = (v: unknown) => JSON.stringify(v);
+
+/** [what, raw body, content type, expected status, field that must be named (if any)] */
+const CASES: [string, string | Buffer, string, number, string?][] = [
+  ['not JSON', '{bad', 'application/json', 400],
+  ['empty body', '', 'application/json', 400],
+  ['truncated JSON', '{"source":"web","name":"A"', 'application/json', 400],
+  ['JSON null', 'null', 'application/json', 422],
+  ['JSON array', '[1,2]', 'application/json', 422],
+  ['JSON string', '"lead"', 'application/json', 422],
+  ['JSON number', '42', 'application/json', 422],
+  ['form-encoded', 'source=web&name=A', 'application/x-www-form-urlencoded', 415],
+  ['text/plain', json(ok), 'text/plain', 415],
+  ['over 1 MiB', json({ ...ok, message: long(1024 * 1024 + 10) }), 'application/json', 413],
+  [
+    '__proto__ key',
+    '{"source":"web","name":"A","email":"a@b.co","__proto__":{"admin":true}}',
+    'application/json',
+    400,
+  ],
+  [
+    'constructor.prototype key',
+    '{"source":"web","name":"A","email":"a@b.co","constructor":{"prototype":{"x":1}}}',
+    'application/json',
+    400,
+  ],
+  ['missing source', json({ name: 'A', email: 'a@b.co' }), 'application/json', 422, 'source'],
+  ['source not a string', json({ ...ok, source: 7 }), 'application/json', 422, 'source'],
+  [
+    'source with odd characters',
+    json({ ...ok, source: '<script>' }),
+    'application/json',
+    422,
+    'source',
+  ],
+  ['no name at all', json({ source: 'web', email: 'a@b.co' }), 'application/json', 422, 'name'],
+  ['empty name', json({ ...ok, name: '   ' }), 'application/json', 422, 'name'],
+  ['name too long', json({ ...ok, name: long(201) }), 'application/json', 422, 'name'],
+  ['neither email nor phone', json({ source: 'web', name: 'A' }), 'application/json', 422, 'email'],
+  ['invalid email', json({ ...ok, email: 'not-an-email' }), 'application/json', 422, 'email'],
+  ['email not a string', json({ ...ok, email: ['a@b.co'] }), 'application/json', 422, 'email'],
+  ['phone with letters', json({ ...ok, phone: 'call me maybe' }), 'application/json', 422, 'phone'],
+  ['phone too short', json({ ...ok, phone: '12' }), 'application/json', 422, 'phone'],
+  ['unknown country', json({ ...ok, country: 'XX' }), 'application/json', 422, 'country'],
+  ['three-letter country', json({ ...ok, country: 'USA' }), 'application/json', 422, 'country'],
+  [
+    'unknown time zone',
+    json({ ...ok, timezone: 'Mars/Base' }),
+    'application/json',
+    422,
+    'timezone',
+  ],
+  ['signals not an array', json({ ...ok, signals: 'demo' }), 'application/json', 422, 'signals'],
+  [
+    'signal without type',
+    json({ ...ok, signals: [{ at: '2026-01-01T00:00:00Z' }] }),
+    'application/json',
+    422,
+    'signals.0.type',
+  ],
+  [
+    'signal type not snake_case',
+    json({ ...ok, signals: [{ type: 'Demo Request' }] }),
+    'application/json',
+    422,
+    'signals.0.type',
+  ],
+  [
+    'signal date not ISO',
+    json({ ...ok, signals: [{ type: 'webinar', at: 'yesterday' }] }),
+    'application/json',
+    422,
+    'signals.0.at',
+  ],
+  [
+    'too many signals',
+    json({ ...ok, signals: Array.from({ length: 51 }, () => ({ type: 'webinar' })) }),
+    'application/json',
+    422,
+    'signals',
+  ],
+  [
+    'fields with a number value',
+    json({ ...ok, fields: { budget: 5000 } }),
+    'application/json',
+    422,
+    'fields.budget',
+  ],
+  [
+    'too many fields',
+    json({
+      ...ok,
+      fields: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`f${i}`, 'v'])),
+    }),
+    'application/json',
+    422,
+    'fields',
+  ],
+  [
+    'field value too long',
+    json({ ...ok, fields: { note: long(2001) } }),
+    'application/json',
+    422,
+    'fields.note',
+  ],
+  [
+    'receivedAt not a date',
+    json({ ...ok, receivedAt: 'last tuesday' }),
+    'application/json',
+    422,
+    'receivedAt',
+  ],
+  [
+    'receivedAt in the future',
+    json({ ...ok, receivedAt: '2999-01-01T00:00:00Z' }),
+    'application/json',
+    422,
+    'receivedAt',
+  ],
+  ['unknown top-level field', json({ ...ok, isAdmin: true }), 'application/json', 422, 'isAdmin'],
+  ['externalId empty', json({ ...ok, externalId: '' }), 'application/json', 422, 'externalId'],
+  ['message too long', json({ ...ok, message: long(5001) }), 'application/json', 422, 'message'],
+  [
+    'deeply nested junk',
+    '{"source":"web","name":"A","email":"a@b.co","fields":{"a":' +
+      '['.repeat(5000) +
+      ']'.repeat(5000) +
+      '}}',
+    'application/json',
+    422,
+    'fields.a',
+  ],
+  [
+    'invalid UTF-8 bytes',
+    Buffer.from([0x7b, 0x22, 0x73, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]),
+    'application/json',
+    422,
+  ],
+];
+
+async function leadCount(): Promise<number> {
+  const res = await http<{ leads: unknown[] }>('GET', `${s.url}/api/v1/leads?limit=200`, {
+    token: s.adminToken,
+  });
+  return res.body.leads.length;
+}
+
+describe('malformed intake bodies', () => {
+  it(`has a table of at least 30 cases (${CASES.length})`, () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(CASES)(
+    '%s -> 4xx with the field named, nothing written',
+    async (_what, raw, contentType, status, field) => {
+      const before = await leadCount();
+      const res = await http<{
+        error: { code: string; message: string; details?: { fields: { field: string }[] } };
+      }>('POST', `${s.url}/api/v1/leads`, {
+        token: apiKey,
+        rawBody: raw,
+        headers: { 'content-type': contentType },
+      });
+      expect(res.status).toBe(status);
+      expect(res.body.error.code).toEqual(expect.any(String));
+      expect(res.body.error.message).toEqual(expect.any(String));
+      if (field) expect(res.body.error.details?.fields.map((f) => f.field)).toContain(field);
+      expect(await leadCount()).toBe(before);
+      expect((await http('GET', `${s.url}/healthz`)).status).toBe(200);
+    },
+  );
+
+  it('bad headers and query strings are 4xx too', async () => {
+    const badKey = await http('POST', `${s.url}/api/v1/leads`, {
+      token: apiKey,
+      body: ok,
+      headers: { 'idempotency-key': 'has space' },
+    });
+    expect(badKey.status).toBe(422);
+    for (const q of [
+      'limit=0',
+      'limit=abc',
+      'limit=201',
+      'status=bogus',
+      'cursor=%%%',
+      'cursor=bm90LWpzb24',
+      'color=red',
+    ]) {
+      const res = await http('GET', `${s.url}/api/v1/leads?${q}`, { token: s.adminToken });
+      expect(res.status, q).toBe(422);
+    }
+    expect((await http('GET', `${s.url}/api/v1/nothing-here`)).status).toBe(404);
+    expect((await http('PUT', `${s.url}/api/v1/leads`, { token: apiKey, body: ok })).status).toBe(
+      404,
+    );
+    expect(await leadCount()).toBe(0);
+  });
+});

@@ -1,0 +1,52 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../sync-server/src/config/load';
+
+function file(content: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'pounce-config-')), 'pounce.json');
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('config', () => {
+  it('ships working defaults', () => {
+    const config = loadConfig({});
+    expect(config.server.port).toBe(8787);
+    expect(config.scoring.salesReadyThreshold).toBeGreaterThan(0);
+    expect(config.routing.requireOnline).toBe(true);
+  });
+
+  it('takes the port and data folder from the environment over the file', () => {
+    const config = loadConfig({
+      file: file('{"server":{"port":9000}}'),
+      env: { POUNCE_PORT: '9100', POUNCE_DATA_DIR: '/tmp/x' },
+    });
+    expect(config.server.port).toBe(9100);
+    expect(config.server.dataDir).toBe('/tmp/x');
+  });
+
+  it.each([
+    ['{"scoring":{"signalz":{}}}', 'scoring.signalz: unknown field'],
+    ['{"scoring":{"tiers":{"hot":"high"}}}', 'scoring.tiers.hot'],
+    [
+      '{"scoring":{"titles":[{"pattern":"(","label":"x","points":1}]}}',
+      'scoring.titles.0.pattern: is not a valid regular expression',
+    ],
+    [
+      '{"routing":{"rules":[{"name":"x","match":{},"team":"A"}]}}',
+      'routing.rules.0.match: needs at least one criterion',
+    ],
+    ['{"intake":{"defaultCountry":"XX"}}', 'intake.defaultCountry'],
+    ['{"auth":{"scrypt":{"N":1000}}}', 'auth.scrypt.N'],
+    ['{"server":', 'is not valid JSON'],
+  ])('rejects %s naming the key', (content, expected) => {
+    expect(() => loadConfig({ file: file(content) })).toThrow(ConfigError);
+    expect(() => loadConfig({ file: file(content) })).toThrow(expected);
+  });
+
+  it('rejects a non-numeric POUNCE_PORT', () => {
+    expect(() => loadConfig({ env: { POUNCE_PORT: 'eighty' } })).toThrow('server.port');
+  });
+});
