@@ -13,7 +13,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'node_modules', '.pounce-lock-sha256');
 
 function run(cmd, args, env = {}) {
-  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const result = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
   if (result.status !== 0) {
     console.error(`ensure-deps: ${cmd} ${args.join(' ')} failed (exit ${result.status})`);
     process.exit(result.status ?? 1);
@@ -23,7 +27,9 @@ function run(cmd, args, env = {}) {
 function ensureApt(packages) {
   const missing = packages.filter((pkg) => {
     try {
-      return !execFileSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).includes('install ok installed');
+      return !execFileSync('dpkg-query', ['-W', '-f=${Status}', pkg], {
+        encoding: 'utf8',
+      }).includes('install ok installed');
     } catch {
       return true;
     }
@@ -35,7 +41,9 @@ function ensureApt(packages) {
   }
   console.log(`ensure-deps: installing ${missing.join(' ')} from Debian's packages`);
   run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { DEBIAN_FRONTEND: 'noninteractive' });
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+    DEBIAN_FRONTEND: 'noninteractive',
+  });
 }
 
 function ensureNpm() {
@@ -50,7 +58,12 @@ function ensureNpm() {
 }
 
 const aptIndex = process.argv.indexOf('--apt');
-if (aptIndex > 0 && process.argv[aptIndex + 1] && process.platform === 'linux' && existsSync('/usr/bin/dpkg-query')) {
+if (
+  aptIndex > 0 &&
+  process.argv[aptIndex + 1] &&
+  process.platform === 'linux' &&
+  existsSync('/usr/bin/dpkg-query')
+) {
   ensureApt(process.argv[aptIndex + 1].split(',').filter(Boolean));
 }
 ensureNpm();

@@ -21,7 +21,9 @@ function step(name, cmd, args) {
   const started = Date.now();
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
   const ok = result.status === 0;
-  console.log(`=== ${name}: ${ok ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `=== ${name}: ${ok ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   return ok;
 }
 
@@ -41,19 +43,28 @@ check('build (electron-vite)', bin('electron-vite'), ['build']);
 
 const vitestJson = join(results, 'vitest.json');
 rmSync(vitestJson, { force: true });
-step('vitest (unit + integration)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+step('vitest (unit + integration)', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+]);
 if (existsSync(vitestJson)) {
   const report = JSON.parse(readFileSync(vitestJson, 'utf8'));
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + (report.numTodoTests ?? 0);
   // A suite that failed to load has no tests in the counts: count it as a failure.
-  const broken = report.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
+  const broken = report.testResults.filter(
+    (f) => f.status === 'failed' && f.assertionResults.length === 0,
+  );
   failed += broken.length;
   for (const f of report.testResults) {
-    for (const a of f.assertionResults) if (a.status === 'failed') failures.push(`${f.name.replace(root + '/', '')} > ${a.fullName}`);
+    for (const a of f.assertionResults)
+      if (a.status === 'failed') failures.push(`${f.name.replace(root + '/', '')} > ${a.fullName}`);
   }
-  for (const f of broken) failures.push(`${f.name.replace(root + '/', '')} (did not load: ${f.message})`);
+  for (const f of broken)
+    failures.push(`${f.name.replace(root + '/', '')} (did not load: ${f.message})`);
 } else {
   failed += 1;
   failures.push('vitest wrote no report');

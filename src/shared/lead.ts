@@ -120,8 +120,8 @@ export interface LeadInput {
 export interface LeadInputOptions {
   /** Country used to read national phone numbers when the lead names none (ISO alpha-2). */
   readonly defaultCountry: string;
-  /** The server's clock, epoch ms. */
-  readonly now: number;
+  /** The server's clock, epoch ms, read once per parse. */
+  readonly clock: () => number;
 }
 
 /**
@@ -129,7 +129,8 @@ export interface LeadInputOptions {
  * reach the person, a phone number that parses, no dates from the future). Every failure names
  * its field.
  *
- *   const result = leadInputSchema({ defaultCountry: 'US', now: Date.now() }).safeParse(body);
+ *   const schema = leadInputSchema({ defaultCountry: 'US', clock: Date.now }); // build once
+ *   const result = schema.safeParse(body);
  */
 export function leadInputSchema(options: LeadInputOptions) {
   return LeadInputShape.transform((raw, ctx): LeadInput => {
@@ -151,8 +152,9 @@ export function leadInputSchema(options: LeadInputOptions) {
       if (!phone)
         ctx.addIssue({ code: 'custom', path: ['phone'], message: 'is not a valid phone number' });
     }
-    const latest = options.now + LIMITS.clockSkewMs;
-    const receivedAt = raw.receivedAt ? Date.parse(raw.receivedAt) : options.now;
+    const now = options.clock();
+    const latest = now + LIMITS.clockSkewMs;
+    const receivedAt = raw.receivedAt ? Date.parse(raw.receivedAt) : now;
     if (receivedAt > latest) {
       ctx.addIssue({ code: 'custom', path: ['receivedAt'], message: 'is in the future' });
     }

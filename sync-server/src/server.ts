@@ -50,9 +50,10 @@ export async function startServer(
     await sqlite.close();
     throw error;
   }
-  const db = sqlite.db;
+  // Reads go to the reader connection; writes only ever through the queue on the writer.
+  const db = sqlite.readDb;
   const hub = new LiveHub();
-  const writes = new WriteQueue(db);
+  const writes = new WriteQueue(sqlite.db);
   const router = new Router(config.routing, hub);
   const dispatcher = new Dispatcher(writes, router, hub, clock);
   const accounts = new Accounts({

@@ -4,7 +4,7 @@ import { fieldIssues } from '../../src/shared/validation';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const parse = (raw: unknown, defaultCountry = 'US') =>
-  leadInputSchema({ defaultCountry, now: NOW }).safeParse(raw);
+  leadInputSchema({ defaultCountry, clock: () => NOW }).safeParse(raw);
 
 describe('lead input', () => {
   it('normalises phone numbers to E.164 using the lead country, else the default', () => {

@@ -8,7 +8,7 @@ const config = loadConfig({}).scoring;
 const score = createScorer(config);
 
 function lead(raw: Record<string, unknown>): LeadInput {
-  return leadInputSchema({ defaultCountry: 'US', now: NOW }).parse({
+  return leadInputSchema({ defaultCountry: 'US', clock: () => NOW }).parse({
     source: 'web',
     name: 'Ann',
     ...raw,

@@ -14,7 +14,14 @@ import type { Database } from './schema';
  * one fsync per commit is shared by many leads through group commit (see write-queue.ts).
  */
 export interface SqliteHandle {
+  /** The one writer connection: every write goes through the WriteQueue on it. */
   readonly db: Kysely<Database>;
+  /**
+   * A second connection for reads (auth look-ups, GET endpoints). In WAL mode readers never wait
+   * for the writer, so a group commit in progress does not hold up the next requests' reads.
+   * Reads see committed data only.
+   */
+  readonly readDb: Kysely<Database>;
   readonly raw: BetterSqlite3.Database;
   close(): Promise<void>;
 }
@@ -30,14 +37,24 @@ export function openSqlite(file: string): SqliteHandle {
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(raw) }),
   });
+  let readDb = db;
+  if (file !== ':memory:') {
+    const reader = new BetterSqlite3(file);
+    reader.pragma('busy_timeout = 5000');
+    readDb = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(reader) }),
+    });
+  }
   let closed = false;
   return {
     db,
+    readDb,
     raw,
     async close() {
       if (closed) return;
       closed = true;
-      // Kysely's destroy closes the better-sqlite3 handle once queued queries finish.
+      // Kysely's destroy closes the better-sqlite3 handles once queued queries finish.
+      if (readDb !== db) await readDb.destroy();
       await db.destroy();
     },
   };
