@@ -50,10 +50,18 @@ function ensureNpm() {
   const lock = readFileSync(join(root, 'package-lock.json'));
   const hash = createHash('sha256').update(lock).digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
-  console.log('ensure-deps: installing npm dependencies (npm ci; better-sqlite3 compiles, ~2 min)');
   // Native add-ons build against the machine's Node headers instead of downloading them.
   const env = existsSync('/usr/include/node/node.h') ? { npm_config_nodedir: '/usr' } : {};
-  run('npm', ['ci', '--no-audit', '--no-fund'], env);
+  if (existsSync(join(root, 'node_modules', '.package-lock.json'))) {
+    // An existing install is brought up to date in place (npm ci would delete it first).
+    console.log('ensure-deps: updating npm dependencies to package-lock.json');
+    run('npm', ['install', '--no-audit', '--no-fund'], env);
+  } else {
+    console.log(
+      'ensure-deps: installing npm dependencies (npm ci; better-sqlite3 compiles, ~2 min)',
+    );
+    run('npm', ['ci', '--no-audit', '--no-fund'], env);
+  }
   writeFileSync(stamp, hash);
 }
 

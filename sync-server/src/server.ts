@@ -2,7 +2,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { join } from 'node:path';
 import type { Config } from './config/schema';
 import { migrateToLatest } from './db/migrations';
-import { openSqlite } from './db/sqlite';
+import { DATABASE_FILE, openSqlite } from './db/sqlite';
 import { WriteQueue } from './db/write-queue';
 import { buildApp } from './http/app';
 import { IntakeService } from './intake/intake-service';
@@ -29,8 +29,6 @@ export interface ServerHandle {
   /** Stops taking connections, lets in-flight requests finish, closes sockets and the database. */
   close(): Promise<void>;
 }
-
-export const DATABASE_FILE = 'pounce.db';
 
 /**
  * Wires the sync-server together and starts listening.
@@ -61,9 +59,7 @@ export async function startServer(
     writes,
     dispatcher,
     clock,
-    scrypt: config.auth.scrypt,
-    sessionTtlMs: config.auth.sessionTtlHours * 3_600_000,
-    loginLimit: config.auth.loginLimit,
+    auth: config.auth,
     onSessionsEnded: (match) => hub.disconnect(match, 4001, 'signed out'),
   });
   const intake = new IntakeService({

@@ -153,6 +153,21 @@ describe('admin endpoints: 401 without a token, 403 for reps and team leads', ()
   });
 });
 
+describe('read endpoints for team leads: 401 without a token, 403 for reps', () => {
+  it.each(['/api/v1/teams', '/api/v1/users'])('GET %s', async (path) => {
+    expect((await http('GET', `${s.url}${path}`)).status).toBe(401);
+    expect((await http('GET', `${s.url}${path}`, { token: apiKey })).status).toBe(401);
+    expect((await http('GET', `${s.url}${path}`, { token: rep.token })).status).toBe(403);
+    expect((await http('GET', `${s.url}${path}`, { token: teamLead.token })).status).toBe(200);
+  });
+
+  it('PATCH /me: 401 without a token', async () => {
+    expect(
+      (await http('PATCH', `${s.url}/api/v1/me`, { body: { receivingLeads: false } })).status,
+    ).toBe(401);
+  });
+});
+
 describe('teams, users, API keys', () => {
   it('POST /teams creates a team; a duplicate name is 409', async () => {
     const res = await http<{ team: { id: string; name: string } }>(

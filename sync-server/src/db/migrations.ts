@@ -146,8 +146,20 @@ const m0001_initial: Migration = {
   },
 };
 
+/** Every intake looks up the default (oldest) team: an index spares SQLite a sort each time. */
+const m0002_teams_created_index: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex('teams_created')
+      .on('teams')
+      .columns(['created_at', 'id'])
+      .execute();
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001_initial,
+  '0002_teams_created_index': m0002_teams_created_index,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -13,6 +13,9 @@ import type { Database } from './schema';
  * promises the lead is kept, so every commit is synced to the WAL before we answer. The cost of
  * one fsync per commit is shared by many leads through group commit (see write-queue.ts).
  */
+/** The database file inside the data folder (`POUNCE_DATA_DIR`). */
+export const DATABASE_FILE = 'pounce.db';
+
 export interface SqliteHandle {
   /** The one writer connection: every write goes through the WriteQueue on it. */
   readonly db: Kysely<Database>;

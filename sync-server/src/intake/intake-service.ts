@@ -7,7 +7,7 @@ import type { Db } from '../repos/db-types';
 import { findIdempotentLeadId, insertIdempotencyKey } from '../repos/idempotency';
 import { insertLeadEvent } from '../repos/lead-events';
 import { findLeadById, findLeadBySourceExternalId, insertLead } from '../repos/leads';
-import type { Router } from '../routing/router';
+import { assignedEvent, type Router } from '../routing/router';
 import type { ScoreLead } from '../scoring/score';
 import type { LeadNotifier } from './lead-notifier';
 
@@ -60,6 +60,12 @@ export class IntakeService {
       const now = this.deps.clock();
       const { score, tier, salesReady, reasons } = this.deps.scoreLead(input, now);
       const team = await this.deps.router.chooseTeam(trx, input);
+      const ruleName = team.rule?.name ?? null;
+      // The rep is chosen before the insert, so the lead is stored once, already assigned.
+      const choice =
+        salesReady && team.teamId !== null
+          ? await this.deps.router.pickRep(trx, team.teamId, ruleName)
+          : null;
       const row: LeadRow = {
         id: uuidv7(now),
         source: input.source,
@@ -78,11 +84,11 @@ export class IntakeService {
         score,
         tier,
         score_reasons: JSON.stringify(reasons),
-        status: salesReady ? 'unassigned' : 'nurture',
+        status: !salesReady ? 'nurture' : choice ? 'assigned' : 'unassigned',
         team_id: team.teamId,
-        routing_rule: team.rule?.name ?? null,
-        assigned_to: null,
-        assigned_at: null,
+        routing_rule: ruleName,
+        assigned_to: choice?.user.id ?? null,
+        assigned_at: choice ? now : null,
         received_at: Math.min(input.receivedAt, now),
         first_touch_at: null,
         created_at: now,
@@ -93,19 +99,13 @@ export class IntakeService {
         leadId: row.id,
         type: 'received',
         at: now,
-        data: {
-          source: row.source,
-          score,
-          tier,
-          reasons,
-          team: team.teamId,
-          rule: row.routing_rule,
-        },
+        data: { source: row.source, score, tier, reasons, team: team.teamId, rule: ruleName },
       });
       if (origin.idempotencyKey) {
         await insertIdempotencyKey(trx, origin.apiKeyId, origin.idempotencyKey, row.id, now);
       }
 
+      const lead = toLead(row);
       if (!salesReady) {
         await insertLeadEvent(trx, {
           leadId: row.id,
@@ -113,10 +113,7 @@ export class IntakeService {
           at: now,
           data: { reason: `score ${score} is below the sales-ready threshold` },
         });
-        return { lead: toLead(row), created: true };
-      }
-      const assignment = await this.deps.router.assign(trx, row, now);
-      if (!assignment) {
+      } else if (!choice) {
         await insertLeadEvent(trx, {
           leadId: row.id,
           type: 'queued',
@@ -125,12 +122,11 @@ export class IntakeService {
             reason: team.teamId ? 'no rep of the team is eligible now' : 'no team exists yet',
           },
         });
-        return { lead: toLead(row), created: true };
+      } else {
+        await insertLeadEvent(trx, assignedEvent(row.id, ruleName, choice, now));
+        const userId = choice.user.id;
+        afterCommit(() => this.deps.notifier.leadAssigned(userId, lead, choice.reason));
       }
-      const lead = toLead(assignment.lead);
-      afterCommit(() =>
-        this.deps.notifier.leadAssigned(assignment.userId, lead, assignment.reason),
-      );
       return { lead, created: true };
     });
   }

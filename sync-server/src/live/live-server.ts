@@ -46,18 +46,26 @@ export function attachLiveServer(server: Server, options: LiveServerOptions): { 
       .authenticate(token)
       .then((auth) => {
         if (!auth) return rejectUpgrade(socket, 401, 'unauthorized', 'invalid or expired token');
-        wss.handleUpgrade(request, socket, head, (ws) => accept(ws, auth));
+        wss.handleUpgrade(request, socket, head, (ws) => accept(ws, auth, token));
       })
       .catch(() => rejectUpgrade(socket, 503, 'unavailable', 'try again'));
   });
 
-  const accept = (ws: WebSocket, auth: SessionWithUser) => {
+  const accept = (ws: WebSocket, auth: SessionWithUser, token: string) => {
     const conn: LiveConnection = { socket: ws, user: auth.user, sessionId: auth.sessionId };
     let alive = true;
     ws.on('pong', () => (alive = true));
     const heartbeat = setInterval(() => {
       if (!alive) return ws.terminate();
       alive = false;
+      // The session may have ended elsewhere (the admin CLI deactivated the user, another server
+      // instance logged them out): re-check it at every heartbeat.
+      options.authenticate(token).then(
+        (still) => {
+          if (!still) ws.close(4001, 'session ended');
+        },
+        () => undefined,
+      );
       ws.ping();
     }, options.heartbeatSeconds * 1000);
     heartbeat.unref();

@@ -1,17 +1,22 @@
 import type { ApiKeysTable } from '../db/schema';
 import type { Db } from './db-types';
+import { prepareQuery } from '../db/prepared';
 
 export async function insertApiKey(db: Db, key: ApiKeysTable): Promise<void> {
   await db.insertInto('api_keys').values(key).execute();
 }
 
-export function findActiveApiKey(db: Db, keyHash: string) {
-  return db
+const activeApiKeyQuery = prepareQuery((db, p: { keyHash: string }) =>
+  db
     .selectFrom('api_keys')
     .select(['id', 'name'])
-    .where('key_hash', '=', keyHash)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+    .where('key_hash', '=', p.keyHash)
+    .where('revoked_at', 'is', null),
+);
+
+/** The unrevoked key with this hash (every intake request asks). */
+export function findActiveApiKey(db: Db, keyHash: string) {
+  return activeApiKeyQuery.first(db, { keyHash });
 }
 
 /** Revokes a key; false when there is no such unrevoked key. */

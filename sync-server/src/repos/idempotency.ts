@@ -1,16 +1,20 @@
 import type { Db } from './db-types';
+import { prepareQuery } from '../db/prepared';
+
+const idempotentLeadQuery = prepareQuery((db, p: { apiKeyId: string; key: string }) =>
+  db
+    .selectFrom('idempotency_keys')
+    .select('lead_id')
+    .where('api_key_id', '=', p.apiKeyId)
+    .where('key', '=', p.key),
+);
 
 export async function findIdempotentLeadId(
   db: Db,
   apiKeyId: string,
   key: string,
 ): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('idempotency_keys')
-    .select('lead_id')
-    .where('api_key_id', '=', apiKeyId)
-    .where('key', '=', key)
-    .executeTakeFirst();
+  const row = await idempotentLeadQuery.first(db, { apiKeyId, key });
   return row?.lead_id;
 }
 

@@ -1,6 +1,18 @@
 import { uuidv7 } from '../../../src/shared/ids';
 import type { LeadEventRow } from '../db/schema';
 import type { Db } from './db-types';
+import { prepareQuery } from '../db/prepared';
+
+const insertEventQuery = prepareQuery((db, p: LeadEventRow) =>
+  db.insertInto('lead_events').values({
+    id: p.id,
+    lead_id: p.lead_id,
+    type: p.type,
+    at: p.at,
+    actor_id: p.actor_id,
+    data: p.data,
+  }),
+);
 
 export async function insertLeadEvent(
   db: Db,
@@ -12,17 +24,14 @@ export async function insertLeadEvent(
     data?: Record<string, unknown>;
   },
 ): Promise<void> {
-  await db
-    .insertInto('lead_events')
-    .values({
-      id: uuidv7(event.at),
-      lead_id: event.leadId,
-      type: event.type,
-      at: event.at,
-      actor_id: event.actorId ?? null,
-      data: JSON.stringify(event.data ?? {}),
-    })
-    .execute();
+  await insertEventQuery.run(db, {
+    id: uuidv7(event.at),
+    lead_id: event.leadId,
+    type: event.type,
+    at: event.at,
+    actor_id: event.actorId ?? null,
+    data: JSON.stringify(event.data ?? {}),
+  });
 }
 
 export function listLeadEvents(db: Db, leadId: string): Promise<LeadEventRow[]> {

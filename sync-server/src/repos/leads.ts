@@ -1,6 +1,7 @@
 import type { LeadStatus } from '../../../src/shared/lead';
 import type { SelectQueryBuilder } from 'kysely';
-import type { Database, LeadRow, LeadsTable, NewLeadRow } from '../db/schema';
+import type { Database, LeadRow, LeadsTable } from '../db/schema';
+import { prepareQuery } from '../db/prepared';
 import type { Db } from './db-types';
 
 /** Which leads a caller may see: an admin all, a team lead their team's, a rep their own. */
@@ -9,25 +10,64 @@ export type LeadScope =
   | { readonly kind: 'team'; readonly teamId: string | null }
   | { readonly kind: 'assignee'; readonly userId: string };
 
-export async function insertLead(db: Db, lead: NewLeadRow): Promise<void> {
-  await db.insertInto('leads').values(lead).execute();
+const insertLeadQuery = prepareQuery((db, p: LeadRow) =>
+  db.insertInto('leads').values({
+    id: p.id,
+    source: p.source,
+    external_id: p.external_id,
+    name: p.name,
+    email: p.email,
+    phone: p.phone,
+    company: p.company,
+    title: p.title,
+    country: p.country,
+    region: p.region,
+    timezone: p.timezone,
+    message: p.message,
+    signals: p.signals,
+    fields: p.fields,
+    score: p.score,
+    tier: p.tier,
+    score_reasons: p.score_reasons,
+    status: p.status,
+    team_id: p.team_id,
+    routing_rule: p.routing_rule,
+    assigned_to: p.assigned_to,
+    assigned_at: p.assigned_at,
+    received_at: p.received_at,
+    first_touch_at: p.first_touch_at,
+    created_at: p.created_at,
+    updated_at: p.updated_at,
+  }),
+);
+
+/** Inserts a complete lead row (every column given: the hot path of intake). */
+export async function insertLead(db: Db, lead: LeadRow): Promise<void> {
+  await insertLeadQuery.run(db, lead);
 }
 
+const leadByIdQuery = prepareQuery((db, p: { id: string }) =>
+  db.selectFrom('leads').selectAll().where('id', '=', p.id),
+);
+
 export function findLeadById(db: Db, id: string): Promise<LeadRow | undefined> {
-  return db.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirst();
+  return leadByIdQuery.first(db, { id });
 }
+
+const leadBySourceExternalIdQuery = prepareQuery((db, p: { source: string; externalId: string }) =>
+  db
+    .selectFrom('leads')
+    .selectAll()
+    .where('source', '=', p.source)
+    .where('external_id', '=', p.externalId),
+);
 
 export function findLeadBySourceExternalId(
   db: Db,
   source: string,
   externalId: string,
 ): Promise<LeadRow | undefined> {
-  return db
-    .selectFrom('leads')
-    .selectAll()
-    .where('source', '=', source)
-    .where('external_id', '=', externalId)
-    .executeTakeFirst();
+  return leadBySourceExternalIdQuery.first(db, { source, externalId });
 }
 
 export async function updateLead(
@@ -82,22 +122,28 @@ function applyScope(q: LeadQuery, scope: LeadScope): LeadQuery {
   }
 }
 
-/** Untouched leads (assigned, no first touch) held by each of `userIds`. */
-export async function untouchedCounts(
-  db: Db,
-  userIds: readonly string[],
-): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  if (userIds.length === 0) return counts;
-  const rows = await db
-    .selectFrom('leads')
-    .select(['assigned_to', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('assigned_to', 'in', [...userIds])
-    .where('status', '=', 'assigned')
-    .groupBy('assigned_to')
-    .execute();
-  for (const r of rows) if (r.assigned_to) counts.set(r.assigned_to, Number(r.n));
-  return counts;
+const heldUntouchedQuery = prepareQuery((db, p: { userId: string; upTo: number }) =>
+  db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('leads')
+        .select('id')
+        .where('assigned_to', '=', p.userId)
+        .where('status', '=', 'assigned')
+        .limit(p.upTo)
+        .as('held'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n')),
+);
+
+/**
+ * Untouched leads (assigned, no first touch yet) that `userId` holds, counted up to `upTo`: a
+ * capacity check only needs to know whether the cap is reached, so its cost is bounded by the
+ * cap, not by how many leads the rep holds.
+ */
+export async function countHeldUntouched(db: Db, userId: string, upTo: number): Promise<number> {
+  const row = await heldUntouchedQuery.first(db, { userId, upTo });
+  return Number(row?.n ?? 0);
 }
 
 /** Leads waiting for a rep in `teamId` (or without a team), hottest and oldest first. */

@@ -1,3 +1,5 @@
+import type { UserRow } from '../db/schema';
+import { prepareQuery } from '../db/prepared';
 import type { Db } from './db-types';
 
 export interface LedgerEntry {
@@ -6,58 +8,90 @@ export interface LedgerEntry {
   readonly assignedCount: number;
 }
 
-export async function readLedger(
-  db: Db,
-  teamId: string,
-  userIds: readonly string[],
-): Promise<Map<string, LedgerEntry>> {
-  const entries = new Map<string, LedgerEntry>();
-  if (userIds.length === 0) return entries;
-  const rows = await db
-    .selectFrom('routing_ledger')
-    .select(['user_id', 'pass', 'assigned_count'])
-    .where('team_id', '=', teamId)
-    .where('user_id', 'in', [...userIds])
-    .execute();
-  for (const r of rows)
-    entries.set(r.user_id, {
-      userId: r.user_id,
-      pass: Number(r.pass),
-      assignedCount: Number(r.assigned_count),
-    });
-  return entries;
+/** What routing needs to know about a rep. */
+export type RoutingRep = Pick<
+  UserRow,
+  'id' | 'name' | 'email' | 'weight' | 'capacity' | 'receiving_leads'
+>;
+
+/** An active rep of a team with their fairness ledger entry (null pass: never assigned here). */
+export interface RoutingCandidate {
+  readonly user: RoutingRep;
+  readonly pass: number | null;
+  readonly assignedCount: number;
 }
+
+const candidatesQuery = prepareQuery((db, p: { teamId: string }) =>
+  db
+    .selectFrom('users')
+    .leftJoin('routing_ledger', (join) =>
+      join
+        .onRef('routing_ledger.user_id', '=', 'users.id')
+        .on('routing_ledger.team_id', '=', p.teamId),
+    )
+    .select([
+      'users.id',
+      'users.name',
+      'users.email',
+      'users.weight',
+      'users.capacity',
+      'users.receiving_leads',
+      'routing_ledger.pass',
+      'routing_ledger.assigned_count',
+    ])
+    .where('users.team_id', '=', p.teamId)
+    .where('users.role', '=', 'rep')
+    .where('users.active', '=', 1)
+    .orderBy('users.id'),
+);
+
+/** Active reps of a team in a stable order, each with their ledger entry: one query. */
+export async function readRoutingCandidates(db: Db, teamId: string): Promise<RoutingCandidate[]> {
+  const rows = await candidatesQuery.all(db, { teamId });
+  return rows.map(({ pass, assigned_count, ...user }) => ({
+    user,
+    pass: pass === null ? null : Number(pass),
+    assignedCount: Number(assigned_count ?? 0),
+  }));
+}
+
+const upsertLedgerQuery = prepareQuery(
+  (db, p: { teamId: string; userId: string; pass: number; assignedCount: number }) =>
+    db
+      .insertInto('routing_ledger')
+      .values({
+        team_id: p.teamId,
+        user_id: p.userId,
+        pass: p.pass,
+        assigned_count: p.assignedCount,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['team_id', 'user_id'])
+          .doUpdateSet({ pass: p.pass, assigned_count: p.assignedCount }),
+      ),
+);
 
 export async function writeLedgerEntry(db: Db, teamId: string, entry: LedgerEntry): Promise<void> {
-  await db
-    .insertInto('routing_ledger')
-    .values({
-      team_id: teamId,
-      user_id: entry.userId,
-      pass: entry.pass,
-      assigned_count: entry.assignedCount,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['team_id', 'user_id'])
-        .doUpdateSet({ pass: entry.pass, assigned_count: entry.assignedCount }),
-    )
-    .execute();
+  await upsertLedgerQuery.run(db, { teamId, ...entry });
 }
 
+const clockQuery = prepareQuery((db, p: { teamId: string }) =>
+  db.selectFrom('routing_clock').select('virtual_time').where('team_id', '=', p.teamId),
+);
+
 export async function readVirtualTime(db: Db, teamId: string): Promise<number> {
-  const row = await db
-    .selectFrom('routing_clock')
-    .select('virtual_time')
-    .where('team_id', '=', teamId)
-    .executeTakeFirst();
+  const row = await clockQuery.first(db, { teamId });
   return row ? Number(row.virtual_time) : 0;
 }
 
-export async function writeVirtualTime(db: Db, teamId: string, virtualTime: number): Promise<void> {
-  await db
+const upsertClockQuery = prepareQuery((db, p: { teamId: string; virtualTime: number }) =>
+  db
     .insertInto('routing_clock')
-    .values({ team_id: teamId, virtual_time: virtualTime })
-    .onConflict((oc) => oc.column('team_id').doUpdateSet({ virtual_time: virtualTime }))
-    .execute();
+    .values({ team_id: p.teamId, virtual_time: p.virtualTime })
+    .onConflict((oc) => oc.column('team_id').doUpdateSet({ virtual_time: p.virtualTime })),
+);
+
+export async function writeVirtualTime(db: Db, teamId: string, virtualTime: number): Promise<void> {
+  await upsertClockQuery.run(db, { teamId, virtualTime });
 }

@@ -1,5 +1,6 @@
 import type { SessionsTable, UserRow } from '../db/schema';
 import type { Db } from './db-types';
+import { prepareQuery } from '../db/prepared';
 
 export async function insertSession(db: Db, session: SessionsTable): Promise<void> {
   await db.insertInto('sessions').values(session).execute();
@@ -10,22 +11,25 @@ export interface SessionWithUser {
   readonly user: UserRow;
 }
 
+const liveSessionQuery = prepareQuery((db, p: { tokenHash: string; now: number }) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .select('sessions.id as session_id')
+    .where('sessions.token_hash', '=', p.tokenHash)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', p.now)
+    .where('users.active', '=', 1),
+);
+
 /** The live session and its active user for a token hash, or undefined. */
 export async function findLiveSession(
   db: Db,
   tokenHash: string,
   now: number,
 ): Promise<SessionWithUser | undefined> {
-  const row = await db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .selectAll('users')
-    .select('sessions.id as session_id')
-    .where('sessions.token_hash', '=', tokenHash)
-    .where('sessions.revoked_at', 'is', null)
-    .where('sessions.expires_at', '>', now)
-    .where('users.active', '=', 1)
-    .executeTakeFirst();
+  const row = await liveSessionQuery.first(db, { tokenHash, now });
   if (!row) return undefined;
   const { session_id, ...user } = row;
   return { sessionId: session_id, user };

@@ -1,5 +1,6 @@
 import type { TeamRow } from '../db/schema';
 import type { Db } from './db-types';
+import { prepareQuery } from '../db/prepared';
 
 export async function insertTeam(db: Db, team: TeamRow): Promise<void> {
   await db.insertInto('teams').values(team).execute();
@@ -9,8 +10,12 @@ export function findTeamById(db: Db, id: string): Promise<TeamRow | undefined> {
   return db.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+const teamByNameQuery = prepareQuery((db, p: { name: string }) =>
+  db.selectFrom('teams').selectAll().where('name', '=', p.name),
+);
+
 export function findTeamByName(db: Db, name: string): Promise<TeamRow | undefined> {
-  return db.selectFrom('teams').selectAll().where('name', '=', name).executeTakeFirst();
+  return teamByNameQuery.first(db, { name });
 }
 
 export function listTeams(db: Db): Promise<TeamRow[]> {
@@ -19,11 +24,9 @@ export function listTeams(db: Db): Promise<TeamRow[]> {
 
 /** The team leads go to when no rule and no configured default names one. */
 export function findOldestTeam(db: Db): Promise<TeamRow | undefined> {
-  return db
-    .selectFrom('teams')
-    .selectAll()
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
+  return oldestTeamQuery.first(db, {});
 }
+
+const oldestTeamQuery = prepareQuery((db) =>
+  db.selectFrom('teams').selectAll().orderBy('created_at').orderBy('id').limit(1),
+);

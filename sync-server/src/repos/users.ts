@@ -36,15 +36,3 @@ export async function countActiveAdmins(db: Db): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
-
-/** Active reps of a team, in a stable order: the routing candidates. */
-export function listActiveReps(db: Db, teamId: string): Promise<UserRow[]> {
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where('team_id', '=', teamId)
-    .where('role', '=', 'rep')
-    .where('active', '=', 1)
-    .orderBy('id')
-    .execute();
-}

@@ -1,16 +1,17 @@
 import type { RoutingConfig, RoutingRule } from '../config/schema';
-import type { LeadRow, UserRow } from '../db/schema';
+import type { LeadRow } from '../db/schema';
 import { insertLeadEvent } from '../repos/lead-events';
-import { untouchedCounts, updateLead, waitingLeads } from '../repos/leads';
+import { countHeldUntouched, updateLead, waitingLeads } from '../repos/leads';
 import type { Db } from '../repos/db-types';
 import {
-  readLedger,
+  readRoutingCandidates,
   readVirtualTime,
   writeLedgerEntry,
   writeVirtualTime,
+  type RoutingCandidate,
+  type RoutingRep,
 } from '../repos/routing-ledger';
 import { findOldestTeam, findTeamByName } from '../repos/teams';
-import { listActiveReps } from '../repos/users';
 import { pickNext } from './fair-queue';
 
 /** Who is connected on the live channel right now. */
@@ -27,12 +28,6 @@ export interface Assignment {
 export interface TeamChoice {
   readonly teamId: string | null;
   readonly rule: RoutingRule | null;
-}
-
-interface Eligibility {
-  readonly eligible: readonly UserRow[];
-  /** Why the others were skipped, for the lead's history: { offline: 2, atCapacity: 1 }. */
-  readonly skipped: Readonly<Record<string, number>>;
 }
 
 /**
@@ -80,63 +75,74 @@ export class Router {
   }
 
   /**
-   * Gives `lead` (status `unassigned`, with a team) to the next eligible rep in fair order and
-   * records why. Returns null, and changes nothing, when nobody is eligible.
+   * Chooses the rep who gets the next lead of `teamId` (in fair order, skipping reps at their
+   * capacity) and advances the fairness ledger. The caller stores the assignment in the same
+   * transaction. Null, with nothing changed, when nobody is eligible.
+   */
+  async pickRep(db: Db, teamId: string, ruleName: string | null): Promise<RepChoice | null> {
+    const { candidates, skipped } = await this.receivingReps(db, teamId, ruleName);
+    if (candidates.length === 0) return null;
+    const clock = await readVirtualTime(db, teamId);
+    const available = [...candidates];
+    for (;;) {
+      const pick = pickNext(
+        available.map((c) => ({
+          userId: c.user.id,
+          weight: Number(c.user.weight),
+          pass: c.pass,
+        })),
+        clock,
+      );
+      const index = pick ? available.findIndex((c) => c.user.id === pick.userId) : -1;
+      const chosen = available[index];
+      if (!pick || !chosen) return null;
+      // Capacity is checked only for the rep whose turn it is, and counted only up to the cap.
+      const capacity = Number(chosen.user.capacity);
+      if ((await countHeldUntouched(db, chosen.user.id, capacity)) >= capacity) {
+        skipped['at capacity'] += 1;
+        available.splice(index, 1);
+        continue;
+      }
+      await writeLedgerEntry(db, teamId, {
+        userId: chosen.user.id,
+        pass: pick.nextPass,
+        assignedCount: chosen.assignedCount + 1,
+      });
+      await writeVirtualTime(db, teamId, pick.clock);
+      return {
+        user: chosen.user,
+        reason: describeChoice(chosen.user, candidates.length, skipped, ruleName),
+        eligible: available.length,
+        skipped,
+      };
+    }
+  }
+
+  /**
+   * Gives a stored, waiting `lead` (status `unassigned`, with a team) to the next eligible rep
+   * and records why. Returns null, and changes nothing, when nobody is eligible.
    */
   async assign(db: Db, lead: LeadRow, now: number): Promise<Assignment | null> {
     if (lead.team_id === null) return null;
-    const teamId = lead.team_id;
-    const { eligible, skipped } = await this.eligibleReps(db, teamId, lead.routing_rule);
-    if (eligible.length === 0) return null;
-
-    const ledger = await readLedger(
-      db,
-      teamId,
-      eligible.map((u) => u.id),
-    );
-    const clock = await readVirtualTime(db, teamId);
-    const pick = pickNext(
-      eligible.map((u) => ({
-        userId: u.id,
-        weight: Number(u.weight),
-        pass: ledger.get(u.id)?.pass ?? null,
-      })),
-      clock,
-    );
-    const rep = pick && eligible.find((u) => u.id === pick.userId);
-    if (!pick || !rep) return null;
-
-    await writeLedgerEntry(db, teamId, {
-      userId: rep.id,
-      pass: pick.nextPass,
-      assignedCount: (ledger.get(rep.id)?.assignedCount ?? 0) + 1,
-    });
-    await writeVirtualTime(db, teamId, pick.clock);
-
-    const skippedText = Object.entries(skipped)
-      .filter(([, n]) => n > 0)
-      .map(([why, n]) => `${n} ${why}`)
-      .join(', ');
-    const reason =
-      `weighted round robin: ${rep.name} (weight ${rep.weight}) was next of ${eligible.length} eligible rep${eligible.length === 1 ? '' : 's'}` +
-      (skippedText ? `; skipped ${skippedText}` : '') +
-      (lead.routing_rule ? `; rule "${lead.routing_rule}"` : '');
+    const choice = await this.pickRep(db, lead.team_id, lead.routing_rule);
+    if (!choice) return null;
     await updateLead(db, lead.id, {
       status: 'assigned',
-      assigned_to: rep.id,
+      assigned_to: choice.user.id,
       assigned_at: now,
       updated_at: now,
     });
-    await insertLeadEvent(db, {
-      leadId: lead.id,
-      type: 'assigned',
-      at: now,
-      data: { to: rep.id, reason, rule: lead.routing_rule, eligible: eligible.length, skipped },
-    });
+    await insertLeadEvent(db, assignedEvent(lead.id, lead.routing_rule, choice, now));
     return {
-      lead: { ...lead, status: 'assigned', assigned_to: rep.id, assigned_at: now, updated_at: now },
-      userId: rep.id,
-      reason,
+      lead: {
+        ...lead,
+        status: 'assigned',
+        assigned_to: choice.user.id,
+        assigned_at: now,
+        updated_at: now,
+      },
+      userId: choice.user.id,
+      reason: choice.reason,
     };
   }
 
@@ -173,32 +179,79 @@ export class Router {
     }
   }
 
-  private async eligibleReps(
+  /** Active reps of the team who take leads now (receiving, online, inside the rule). */
+  private async receivingReps(
     db: Db,
     teamId: string,
     ruleName: string | null,
-  ): Promise<Eligibility> {
-    const reps = await listActiveReps(db, teamId);
+  ): Promise<{ candidates: RoutingCandidate[]; skipped: Record<SkipReason, number> }> {
+    const reps = await readRoutingCandidates(db, teamId);
     const allowed = ruleName
       ? this.rulesByName.get(ruleName)?.reps?.map((e) => e.toLowerCase())
       : undefined;
-    const skipped = { 'not receiving leads': 0, offline: 0, 'at capacity': 0, 'outside rule': 0 };
-    const candidates: UserRow[] = [];
+    const skipped: Record<SkipReason, number> = {
+      'not receiving leads': 0,
+      offline: 0,
+      'at capacity': 0,
+      'outside rule': 0,
+    };
+    const candidates: RoutingCandidate[] = [];
     for (const rep of reps) {
-      if (allowed && !allowed.includes(rep.email)) skipped['outside rule'] += 1;
-      else if (Number(rep.receiving_leads) !== 1) skipped['not receiving leads'] += 1;
-      else if (this.config.requireOnline && !this.presence.isOnline(rep.id)) skipped.offline += 1;
+      if (allowed && !allowed.includes(rep.user.email)) skipped['outside rule'] += 1;
+      else if (Number(rep.user.receiving_leads) !== 1) skipped['not receiving leads'] += 1;
+      else if (this.config.requireOnline && !this.presence.isOnline(rep.user.id))
+        skipped.offline += 1;
       else candidates.push(rep);
     }
-    const held = await untouchedCounts(
-      db,
-      candidates.map((c) => c.id),
-    );
-    const eligible = candidates.filter((rep) => {
-      const ok = (held.get(rep.id) ?? 0) < Number(rep.capacity);
-      if (!ok) skipped['at capacity'] += 1;
-      return ok;
-    });
-    return { eligible, skipped };
+    return { candidates, skipped };
   }
+}
+
+type SkipReason = 'not receiving leads' | 'offline' | 'at capacity' | 'outside rule';
+
+/** The rep chosen for a lead, and why (for the lead's history). */
+export interface RepChoice {
+  readonly user: RoutingRep;
+  readonly reason: string;
+  /** Reps who could take the lead when it was given. */
+  readonly eligible: number;
+  readonly skipped: Readonly<Record<SkipReason, number>>;
+}
+
+function describeChoice(
+  rep: RoutingRep,
+  receiving: number,
+  skipped: Readonly<Record<SkipReason, number>>,
+  ruleName: string | null,
+): string {
+  const skippedText = Object.entries(skipped)
+    .filter(([, n]) => n > 0)
+    .map(([why, n]) => `${n} ${why}`)
+    .join(', ');
+  return (
+    `weighted round robin: ${rep.name} (weight ${rep.weight}) was next of ${receiving} eligible rep${receiving === 1 ? '' : 's'}` +
+    (skippedText ? `; skipped ${skippedText}` : '') +
+    (ruleName ? `; rule "${ruleName}"` : '')
+  );
+}
+
+/** The `assigned` history event of a lead given to `choice.user`. */
+export function assignedEvent(
+  leadId: string,
+  ruleName: string | null,
+  choice: RepChoice,
+  at: number,
+) {
+  return {
+    leadId,
+    type: 'assigned',
+    at,
+    data: {
+      to: choice.user.id,
+      reason: choice.reason,
+      rule: ruleName,
+      eligible: choice.eligible,
+      skipped: choice.skipped,
+    },
+  };
 }

@@ -1,7 +1,8 @@
 import { uuidv7 } from '../../../src/shared/ids';
 import type { CreateUserInput, Team, UpdateUserInput, User } from '../../../src/shared/user';
-import { decoyHash, hashPassword, verifyPassword, type ScryptParams } from '../auth/password';
-import { FailureLimiter, type RateLimitRule } from '../auth/rate-limit';
+import { decoyHash, hashPassword, verifyPassword } from '../auth/password';
+import { FailureLimiter } from '../auth/rate-limit';
+import type { Config } from '../config/schema';
 import { hashSecret, newSecret } from '../auth/tokens';
 import type { UserUpdate } from '../db/schema';
 import type { WriteQueue } from '../db/write-queue';
@@ -31,10 +32,8 @@ export interface AccountsDeps {
   readonly writes: WriteQueue;
   readonly dispatcher: Dispatcher;
   readonly clock: () => number;
-  readonly scrypt: ScryptParams;
-  readonly sessionTtlMs: number;
-  readonly loginLimit: { readonly perAccount: RateLimitRule; readonly perAddress: RateLimitRule };
-  /** Called after a user's sessions were revoked or the user was deactivated. */
+  /** The `auth` section of the config: scrypt cost, session lifetime, login limits. */
+  readonly auth: Config['auth'];
   readonly onSessionsEnded?: (match: { sessionId?: string; userId?: string }) => void;
 }
 
@@ -52,8 +51,8 @@ export class Accounts {
   private readonly perAddress: FailureLimiter;
 
   constructor(private readonly deps: AccountsDeps) {
-    this.perAccount = new FailureLimiter(deps.loginLimit.perAccount, deps.clock);
-    this.perAddress = new FailureLimiter(deps.loginLimit.perAddress, deps.clock);
+    this.perAccount = new FailureLimiter(deps.auth.loginLimit.perAccount, deps.clock);
+    this.perAddress = new FailureLimiter(deps.auth.loginLimit.perAddress, deps.clock);
   }
 
   /** Signs in; throws 401 on bad credentials and 429 while an account or address is throttled. */
@@ -72,7 +71,7 @@ export class Accounts {
     // Verify against a decoy when the account is unknown, so timing does not reveal which exist.
     const ok = await verifyPassword(
       password,
-      user?.password_hash ?? (await decoyHash(this.deps.scrypt)),
+      user?.password_hash ?? (await decoyHash(this.deps.auth.scrypt)),
     );
     if (!user || !ok || Number(user.active) !== 1) {
       this.perAccount.recordFailure(accountKey);
@@ -88,7 +87,7 @@ export class Accounts {
         user_id: user.id,
         token_hash: hashSecret(token),
         created_at: now,
-        expires_at: now + this.deps.sessionTtlMs,
+        expires_at: now + this.deps.auth.sessionTtlHours * 3_600_000,
         revoked_at: null,
       }),
     );
@@ -121,7 +120,7 @@ export class Accounts {
   }
 
   async createUser(input: CreateUserInput): Promise<User> {
-    const passwordHash = await hashPassword(input.password, this.deps.scrypt);
+    const passwordHash = await hashPassword(input.password, this.deps.auth.scrypt);
     return this.deps.writes.run(async (ctx) => {
       const { trx } = ctx;
       if (await findUserByEmail(trx, input.email))
@@ -151,7 +150,7 @@ export class Accounts {
 
   async updateUser(id: string, input: UpdateUserInput): Promise<User> {
     const passwordHash = input.password
-      ? await hashPassword(input.password, this.deps.scrypt)
+      ? await hashPassword(input.password, this.deps.auth.scrypt)
       : undefined;
     const updated = await this.deps.writes.run(async (ctx) => {
       const { trx } = ctx;

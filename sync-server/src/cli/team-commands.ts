@@ -1,0 +1,43 @@
+import { CreateTeamSchema } from '../../../src/shared/user';
+import { toTeam } from '../domain/mappers';
+import { listTeams } from '../repos/teams';
+import { listUsers } from '../repos/users';
+import { FLAG_OF_FIELD, type Command } from './command';
+import { validateFlags } from './flags';
+import { table } from './output';
+
+const teamsCreate: Command = {
+  name: 'teams create',
+  summary: 'create a team',
+  flags: {
+    name: { type: 'string', value: 'NAME', description: 'team name (unique)', required: true },
+  },
+  examples: ['teams create --name "EMEA Inbound"'],
+  async run({ flags, out, admin }) {
+    const { name } = validateFlags(CreateTeamSchema, { name: flags.string('name') }, FLAG_OF_FIELD);
+    const team = await (await admin()).accounts.createTeam(name);
+    out.result({ team }, () => `Created team "${team.name}" (id ${team.id}).`);
+  },
+};
+
+const teamsList: Command = {
+  name: 'teams list',
+  summary: 'list teams with their member counts',
+  flags: {},
+  async run({ out, admin }) {
+    const { db } = await admin();
+    const rows = await listTeams(db);
+    const users = await listUsers(db);
+    const count = (teamId: string, role: string) =>
+      users.filter((u) => u.team_id === teamId && u.role === role && Number(u.active) === 1).length;
+    out.result({ teams: rows.map(toTeam) }, () =>
+      table(
+        ['NAME', 'REPS', 'LEADS', 'ID'],
+        rows.map((t) => [t.name, count(t.id, 'rep'), count(t.id, 'lead'), t.id]),
+        '(no teams yet: teams create --name NAME)',
+      ),
+    );
+  },
+};
+
+export const TEAM_COMMANDS: readonly Command[] = [teamsCreate, teamsList];
