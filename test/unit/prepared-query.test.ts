@@ -17,7 +17,10 @@ beforeEach(async () => {
     ['a', 1],
     ['c', 3],
   ] as const) {
-    await sqlite.db.insertInto('teams').values({ id, name: `Team ${id}`, created_at: at }).execute();
+    await sqlite.db
+      .insertInto('teams')
+      .values({ id, name: `Team ${id}`, created_at: at })
+      .execute();
   }
 });
 afterEach(() => sqlite.close());
