@@ -17,6 +17,10 @@ export const ERROR_CODES = [
   'method_not_allowed',
   'unavailable',
   'internal',
+  /** The client speaks another sync protocol version (HTTP 426): the app must be updated. */
+  'incompatible_protocol',
+  /** A sync push skipped mutation ids (HTTP 409); details.expectedMutationId says where. */
+  'mutation_gap',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isCountryCode } from './countries';
+import type { Disposition } from './dispositions';
 import { toE164 } from './phone';
 import { isIanaTimeZone } from './timezones';
 
@@ -219,7 +220,16 @@ export interface Lead {
   readonly assignedTo: string | null;
   readonly assignedAt: string | null;
   readonly receivedAt: string;
+  /** The first logged attempt (speed-to-lead), server time. */
   readonly firstTouchAt: string | null;
+  /** When the rep first opened or acknowledged the lead (not a touch). */
+  readonly seenAt: string | null;
+  /** Call attempts logged. */
+  readonly attempts: number;
+  readonly lastAttemptAt: string | null;
+  readonly lastDisposition: Disposition | null;
+  /** The next scheduled callback. */
+  readonly callbackAt: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

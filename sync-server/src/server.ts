@@ -9,6 +9,8 @@ import { IntakeService } from './intake/intake-service';
 import { LiveHub } from './live/hub';
 import { attachLiveServer } from './live/live-server';
 import { Dispatcher } from './routing/dispatcher';
+import { LeadActions } from './services/lead-actions';
+import { SyncService } from './sync/sync-service';
 import { Router } from './routing/router';
 import { createScorer } from './scoring/score';
 import { Accounts } from './services/accounts';
@@ -70,10 +72,21 @@ export async function startServer(
     clock,
   });
 
+  const sync = new SyncService({
+    writes,
+    readDb: db,
+    dispatcher,
+    poke: (userId) => hub.poke(userId),
+    clock,
+  });
+  const leadActions = new LeadActions({ writes, notifier: hub, clock });
+
   const app = buildApp({
     db,
     accounts,
     intake,
+    sync,
+    leadActions,
     defaultCountry: config.intake.defaultCountry,
     clock,
     trustProxy: config.server.trustProxy,

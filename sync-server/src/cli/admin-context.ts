@@ -18,7 +18,11 @@ import { CommandFailure } from './errors';
  * leads themselves: the running server does that when a rep connects.
  */
 const NOBODY_ONLINE: Presence = { isOnline: () => false };
-const NOBODY_LISTENING: LeadNotifier = { leadAssigned: () => undefined };
+const NOBODY_LISTENING: LeadNotifier = {
+  leadAssigned: () => undefined,
+  leadRevoked: () => undefined,
+  poke: () => undefined,
+};
 
 export interface AdminContext {
   readonly config: Config;

@@ -1,4 +1,5 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Disposition } from '../../../src/shared/dispositions';
 
 /*
  * Table types for the sync-server database. Portable across SQLite and PostgreSQL:
@@ -75,6 +76,11 @@ export interface LeadsTable {
   assigned_at: number | null;
   received_at: number;
   first_touch_at: number | null;
+  seen_at: number | null;
+  attempts: number;
+  last_attempt_at: number | null;
+  last_disposition: Disposition | null;
+  callback_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -113,6 +119,59 @@ export interface RoutingClockTable {
   virtual_time: number;
 }
 
+/** A client install of a user (sync protocol): the last mutation id applied for it. */
+export interface SyncClientsTable {
+  client_id: string;
+  user_id: string;
+  last_mutation_id: number;
+  created_at: number;
+  last_push_at: number;
+}
+
+/** Every mutation a client pushed and what became of it (applied or rejected, with why). */
+export interface SyncMutationsTable {
+  client_id: string;
+  mutation_id: number;
+  user_id: string;
+  name: string;
+  /** JSON of the mutation's args. */
+  args: string;
+  status: 'applied' | 'rejected';
+  error_code: string | null;
+  error_message: string | null;
+  /** The client's clock, as sent. */
+  client_occurred_at: string;
+  applied_at: number;
+}
+
+/** Call outcomes: insert-only, keyed by the id the client generated. */
+export interface OutcomesTable {
+  id: string;
+  lead_id: string;
+  user_id: string;
+  disposition: Disposition;
+  note: string | null;
+  callback_at: number | null;
+  /** The client's time bounded to [lead received, server now]. */
+  occurred_at: number;
+  /** The client's clock, as sent. */
+  client_occurred_at: string;
+  recorded_at: number;
+}
+
+/**
+ * The change log pulls read: one row per change to what a user sees, in commit order. `kind`
+ * upsert: send the lead as it is now; revoke: the lead left this user.
+ */
+export interface LeadChangesTable {
+  seq: Generated<number>;
+  lead_id: string;
+  user_id: string;
+  kind: 'upsert' | 'revoke';
+  reason: string | null;
+  at: number;
+}
+
 export interface Database {
   teams: TeamsTable;
   users: UsersTable;
@@ -123,6 +182,10 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   routing_ledger: RoutingLedgerTable;
   routing_clock: RoutingClockTable;
+  sync_clients: SyncClientsTable;
+  sync_mutations: SyncMutationsTable;
+  outcomes: OutcomesTable;
+  lead_changes: LeadChangesTable;
 }
 
 export type TeamRow = Selectable<TeamsTable>;
@@ -132,3 +195,5 @@ export type UserUpdate = Updateable<UsersTable>;
 export type LeadRow = Selectable<LeadsTable>;
 export type NewLeadRow = Insertable<LeadsTable>;
 export type LeadEventRow = Selectable<LeadEventsTable>;
+export type SyncClientRow = Selectable<SyncClientsTable>;
+export type LeadChangeRow = Selectable<LeadChangesTable>;

@@ -50,6 +50,11 @@ export function toLead(row: LeadRow): Lead {
     assignedAt: isoOrNull(row.assigned_at),
     receivedAt: iso(row.received_at),
     firstTouchAt: isoOrNull(row.first_touch_at),
+    seenAt: isoOrNull(row.seen_at),
+    attempts: Number(row.attempts),
+    lastAttemptAt: isoOrNull(row.last_attempt_at),
+    lastDisposition: row.last_disposition,
+    callbackAt: isoOrNull(row.callback_at),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };

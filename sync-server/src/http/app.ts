@@ -7,6 +7,9 @@ import { installErrorHandling } from './errors';
 import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
 import { leadRoutes } from './routes/lead-routes';
+import { syncRoutes } from './routes/sync-routes';
+import type { SyncService } from '../sync/sync-service';
+import type { LeadActions } from '../services/lead-actions';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -14,6 +17,8 @@ export interface AppDeps {
   readonly db: Db;
   readonly accounts: Accounts;
   readonly intake: IntakeService;
+  readonly sync: SyncService;
+  readonly leadActions: LeadActions;
   readonly defaultCountry: string;
   readonly clock: () => number;
   readonly trustProxy: boolean;
@@ -48,5 +53,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     defaultCountry: deps.defaultCountry,
     clock: deps.clock,
   });
+  syncRoutes(app, { auth, sync: deps.sync, leadActions: deps.leadActions });
   return app;
 }

@@ -5,6 +5,7 @@ import type { WriteQueue } from '../db/write-queue';
 import { toLead } from '../domain/mappers';
 import type { Db } from '../repos/db-types';
 import { findIdempotentLeadId, insertIdempotencyKey } from '../repos/idempotency';
+import { recordLeadUpsert } from '../repos/lead-changes';
 import { insertLeadEvent } from '../repos/lead-events';
 import { findLeadById, findLeadBySourceExternalId, insertLead } from '../repos/leads';
 import { assignedEvent, type Router } from '../routing/router';
@@ -91,6 +92,11 @@ export class IntakeService {
         assigned_at: choice ? now : null,
         received_at: Math.min(input.receivedAt, now),
         first_touch_at: null,
+        seen_at: null,
+        attempts: 0,
+        last_attempt_at: null,
+        last_disposition: null,
+        callback_at: null,
         created_at: now,
         updated_at: now,
       };
@@ -125,6 +131,7 @@ export class IntakeService {
       } else {
         await insertLeadEvent(trx, assignedEvent(row.id, ruleName, choice, now));
         const userId = choice.user.id;
+        await recordLeadUpsert(trx, row.id, userId, now);
         afterCommit(() => this.deps.notifier.leadAssigned(userId, lead, choice.reason));
       }
       return { lead, created: true };

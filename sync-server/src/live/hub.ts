@@ -69,6 +69,14 @@ export class LiveHub implements Presence, LeadNotifier {
     this.sendToUser(userId, { type: 'lead.assigned', lead, reason });
   }
 
+  leadRevoked(userId: string, leadId: string, reason: string): void {
+    this.sendToUser(userId, { type: 'lead.revoked', leadId, reason });
+  }
+
+  poke(userId: string): void {
+    this.sendToUser(userId, { type: 'poke' });
+  }
+
   /** Closes the sockets opened with a session (on logout) or by a user (deactivated). */
   disconnect(match: { sessionId?: string; userId?: string }, code: number, reason: string): void {
     for (const set of this.byUser.values()) {

@@ -36,6 +36,11 @@ const insertLeadQuery = prepareQuery((db, p: LeadRow) =>
     assigned_at: p.assigned_at,
     received_at: p.received_at,
     first_touch_at: p.first_touch_at,
+    seen_at: p.seen_at,
+    attempts: p.attempts,
+    last_attempt_at: p.last_attempt_at,
+    last_disposition: p.last_disposition,
+    callback_at: p.callback_at,
     created_at: p.created_at,
     updated_at: p.updated_at,
   }),
@@ -164,6 +169,39 @@ export function waitingLeads(
     )
     .orderBy('score', 'desc')
     .orderBy('received_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+export async function findLeadsByIds(db: Db, ids: readonly string[]): Promise<LeadRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('leads')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+/**
+ * A page of the leads a first sync sends a user: those assigned to them that are still in their
+ * queue, and those that left it recently (so the app can show today's work), by id.
+ */
+export function listSnapshotLeads(
+  db: Db,
+  userId: string,
+  afterId: string,
+  closedSince: number,
+  limit: number,
+): Promise<LeadRow[]> {
+  return db
+    .selectFrom('leads')
+    .selectAll()
+    .where('assigned_to', '=', userId)
+    .where('id', '>', afterId)
+    .where((eb) =>
+      eb.or([eb('status', 'in', ['assigned', 'working']), eb('updated_at', '>=', closedSince)]),
+    )
     .orderBy('id')
     .limit(limit)
     .execute();

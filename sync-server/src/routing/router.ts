@@ -1,5 +1,6 @@
 import type { RoutingConfig, RoutingRule } from '../config/schema';
 import type { LeadRow } from '../db/schema';
+import { recordLeadUpsert } from '../repos/lead-changes';
 import { insertLeadEvent } from '../repos/lead-events';
 import { countHeldUntouched, updateLead, waitingLeads } from '../repos/leads';
 import type { Db } from '../repos/db-types';
@@ -133,6 +134,7 @@ export class Router {
       updated_at: now,
     });
     await insertLeadEvent(db, assignedEvent(lead.id, lead.routing_rule, choice, now));
+    await recordLeadUpsert(db, lead.id, choice.user.id, now);
     return {
       lead: {
         ...lead,

@@ -1,0 +1,94 @@
+import type { LeadChangeRow } from '../db/schema';
+import { prepareQuery } from '../db/prepared';
+import type { Db } from './db-types';
+
+/*
+ * The change log that pulls read (docs/sync-protocol.md). A row is appended in the same
+ * transaction as the change it describes, for each user whose view it changes; the sequence
+ * number is the pull cursor. Rows are small and never updated.
+ */
+
+const insertChangeQuery = prepareQuery(
+  (
+    db,
+    p: {
+      leadId: string;
+      userId: string;
+      kind: 'upsert' | 'revoke';
+      reason: string | null;
+      at: number;
+    },
+  ) =>
+    db.insertInto('lead_changes').values({
+      lead_id: p.leadId,
+      user_id: p.userId,
+      kind: p.kind,
+      reason: p.reason,
+      at: p.at,
+    }),
+);
+
+/** `userId` should see the lead as it is now (assigned to them, or changed while theirs). */
+export async function recordLeadUpsert(
+  db: Db,
+  leadId: string,
+  userId: string,
+  at: number,
+): Promise<void> {
+  await insertChangeQuery.run(db, { leadId, userId, kind: 'upsert', reason: null, at });
+}
+
+/** The lead left `userId` (reassigned, released), with the reason their client shows. */
+export async function recordLeadRevoke(
+  db: Db,
+  leadId: string,
+  userId: string,
+  reason: string,
+  at: number,
+): Promise<void> {
+  await insertChangeQuery.run(db, { leadId, userId, kind: 'revoke', reason, at });
+}
+
+const changesSinceQuery = prepareQuery(
+  (db, p: { userId: string; afterSeq: number; limit: number }) =>
+    db
+      .selectFrom('lead_changes')
+      .selectAll()
+      .where('user_id', '=', p.userId)
+      .where('seq', '>', p.afterSeq)
+      .orderBy('seq')
+      .limit(p.limit),
+);
+
+export function listChangesSince(
+  db: Db,
+  userId: string,
+  afterSeq: number,
+  limit: number,
+): Promise<LeadChangeRow[]> {
+  return changesSinceQuery.all(db, { userId, afterSeq, limit });
+}
+
+const headSeqQuery = prepareQuery((db) =>
+  db.selectFrom('lead_changes').select((eb) => eb.fn.max('seq').as('seq')),
+);
+
+/** The newest sequence number (0 for an empty log). */
+export async function headSeq(db: Db): Promise<number> {
+  const row = await headSeqQuery.first(db, {});
+  return Number(row?.seq ?? 0);
+}
+
+const everHeldQuery = prepareQuery((db, p: { leadId: string; userId: string }) =>
+  db
+    .selectFrom('lead_changes')
+    .select('seq')
+    .where('lead_id', '=', p.leadId)
+    .where('user_id', '=', p.userId)
+    .limit(1),
+);
+
+/** True when the lead was ever shown to `userId` (assigned to them at some point). */
+export async function userEverHeld(db: Db, leadId: string, userId: string): Promise<boolean> {
+  return (await everHeldQuery.first(db, { leadId, userId })) !== undefined;
+}

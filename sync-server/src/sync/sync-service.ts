@@ -1,0 +1,237 @@
+import {
+  SYNC_PROTOCOL_VERSION,
+  type MutationResult,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
+  type SyncChange,
+  type TimelineEntry,
+} from '../../../src/shared/sync-protocol';
+import type { LeadEventRow, UserRow } from '../db/schema';
+import type { WriteContext, WriteQueue } from '../db/write-queue';
+import { toLead, toUser } from '../domain/mappers';
+import { ApiError } from '../errors';
+import type { Db } from '../repos/db-types';
+import { headSeq, listChangesSince } from '../repos/lead-changes';
+import { listEventsOfLeads } from '../repos/lead-events';
+import { findLeadsByIds, listSnapshotLeads } from '../repos/leads';
+import {
+  advanceSyncClient,
+  findSyncClient,
+  insertSyncClient,
+  recordMutation,
+} from '../repos/sync-clients';
+import { findUserById } from '../repos/users';
+import type { Dispatcher } from '../routing/dispatcher';
+import { applyMutation } from './apply-mutation';
+import { decodeCursor, encodeCursor, type PullCursor } from './cursor';
+
+export interface SyncDeps {
+  readonly writes: WriteQueue;
+  /** Committed data only (the reader connection). */
+  readonly readDb: Db;
+  readonly dispatcher: Dispatcher;
+  /** Tells a user's live connections to pull. */
+  readonly poke: (userId: string) => void;
+  readonly clock: () => number;
+}
+
+/** Closed leads a first sync still sends, so the app can show the rep's recent work. */
+const SNAPSHOT_CLOSED_WINDOW_MS = 14 * 24 * 3600_000;
+
+export function incompatibleProtocol(got: unknown): ApiError {
+  return new ApiError(
+    426,
+    'incompatible_protocol',
+    `this server speaks sync protocol ${SYNC_PROTOCOL_VERSION}; the client sent ${String(got)}: update Pounce`,
+    { serverVersion: SYNC_PROTOCOL_VERSION },
+  );
+}
+
+/** The server side of docs/sync-protocol.md: push (exactly-once mutations) and pull. */
+export class SyncService {
+  constructor(private readonly deps: SyncDeps) {}
+
+  async push(user: UserRow, body: PushRequest): Promise<PushResponse> {
+    if (body.protocolVersion !== SYNC_PROTOCOL_VERSION) {
+      throw incompatibleProtocol(body.protocolVersion);
+    }
+    // All of the push joins the write queue at once, in order: one group commit, usually one
+    // fsync, for the whole push. Each mutation still runs in its own transaction (savepoint).
+    const settled = await Promise.allSettled(
+      body.mutations.map((m) =>
+        this.deps.writes.run(async (ctx) => {
+          const result = await this.applyOne(ctx, user, m);
+          return result;
+        }),
+      ),
+    );
+    const results: MutationResult[] = [];
+    for (const outcome of settled) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      results.push(outcome.value);
+    }
+    const client = await findSyncClient(this.deps.readDb, body.clientId);
+    return { lastMutationId: Number(client?.last_mutation_id ?? 0), results };
+  }
+
+  private async applyOne(
+    ctx: WriteContext,
+    user: UserRow,
+    m: PushRequest['mutations'][number],
+  ): Promise<MutationResult> {
+    const { trx } = ctx;
+    const now = this.deps.clock();
+    const client = await findSyncClient(trx, m.clientId);
+    if (!client) {
+      await insertSyncClient(trx, { clientId: m.clientId, userId: user.id, now });
+    } else if (client.user_id !== user.id) {
+      throw ApiError.forbidden('this client id belongs to another user');
+    }
+    const last = Number(client?.last_mutation_id ?? 0);
+    if (m.mutationId <= last) return { mutationId: m.mutationId, status: 'duplicate' };
+    if (m.mutationId > last + 1) {
+      throw new ApiError(
+        409,
+        'mutation_gap',
+        `mutation ${m.mutationId} skips ahead: the server expects ${last + 1}`,
+        { expectedMutationId: last + 1 },
+      );
+    }
+
+    const applied = await applyMutation(m, { ctx, user, now });
+    await recordMutation(trx, {
+      client_id: m.clientId,
+      mutation_id: m.mutationId,
+      user_id: user.id,
+      name: m.name,
+      args: JSON.stringify(m.args),
+      status: applied.status,
+      error_code: applied.status === 'rejected' ? applied.code : null,
+      error_message: applied.status === 'rejected' ? applied.message : null,
+      client_occurred_at: m.occurredAt,
+      applied_at: now,
+    });
+    await advanceSyncClient(trx, m.clientId, m.mutationId, now);
+    if (applied.status === 'rejected') {
+      return {
+        mutationId: m.mutationId,
+        status: 'rejected',
+        error: { code: applied.code, message: applied.message },
+      };
+    }
+    if (applied.drainTeam) await this.deps.dispatcher.drainWithin(ctx, applied.drainTeam);
+    ctx.afterCommit(() => {
+      for (const userId of new Set(applied.poke)) this.deps.poke(userId);
+    });
+    return { mutationId: m.mutationId, status: 'applied' };
+  }
+
+  async pull(user: UserRow, cursorText: string | undefined, limit: number): Promise<PullResponse> {
+    const db = this.deps.readDb;
+    let cursor: PullCursor;
+    if (cursorText === undefined) {
+      cursor = { kind: 'snapshot', seq: await headSeq(db), after: '' };
+    } else {
+      const decoded = decodeCursor(cursorText);
+      if (!decoded) {
+        throw ApiError.validation([
+          { field: 'cursor', message: 'is not a cursor this server issued' },
+        ]);
+      }
+      cursor = decoded;
+    }
+    const page =
+      cursor.kind === 'snapshot'
+        ? await this.snapshotPage(user, cursor, limit)
+        : await this.logPage(user, cursor, limit);
+    const fresh = await findUserById(db, user.id);
+    if (!fresh) throw ApiError.unauthorized();
+    return {
+      ...page,
+      cursor: encodeCursor(page.cursor),
+      user: toUser(fresh),
+      serverTime: new Date(this.deps.clock()).toISOString(),
+    };
+  }
+
+  private async snapshotPage(
+    user: UserRow,
+    cursor: Extract<PullCursor, { kind: 'snapshot' }>,
+    limit: number,
+  ): Promise<{ cursor: PullCursor; hasMore: boolean; changes: SyncChange[] }> {
+    const since = this.deps.clock() - SNAPSHOT_CLOSED_WINDOW_MS;
+    const rows = await listSnapshotLeads(this.deps.readDb, user.id, cursor.after, since, limit + 1);
+    const page = rows.slice(0, limit);
+    const timelines = await listEventsOfLeads(
+      this.deps.readDb,
+      page.map((l) => l.id),
+    );
+    const changes: SyncChange[] = page.map((row) => ({
+      type: 'lead',
+      lead: toLead(row),
+      timeline: (timelines.get(row.id) ?? []).map(toTimelineEntry),
+    }));
+    const last = page[page.length - 1];
+    if (rows.length > limit && last) {
+      return { cursor: { ...cursor, after: last.id }, hasMore: true, changes };
+    }
+    return { cursor: { kind: 'log', seq: cursor.seq }, hasMore: false, changes };
+  }
+
+  private async logPage(
+    user: UserRow,
+    cursor: Extract<PullCursor, { kind: 'log' }>,
+    limit: number,
+  ): Promise<{ cursor: PullCursor; hasMore: boolean; changes: SyncChange[] }> {
+    const db = this.deps.readDb;
+    const rows = await listChangesSince(db, user.id, cursor.seq, limit + 1);
+    const page = rows.slice(0, limit);
+    // One entry per lead, the newest: a lead changed five times is sent once, as it is now.
+    const newest = new Map<string, (typeof page)[number]>();
+    for (const row of page) {
+      newest.delete(row.lead_id);
+      newest.set(row.lead_id, row);
+    }
+    const upserts = [...newest.values()].filter((r) => r.kind === 'upsert').map((r) => r.lead_id);
+    const leads = new Map((await findLeadsByIds(db, upserts)).map((l) => [l.id, l]));
+    const timelines = await listEventsOfLeads(db, upserts);
+    const changes: SyncChange[] = [];
+    for (const row of newest.values()) {
+      if (row.kind === 'revoke') {
+        changes.push({
+          type: 'revoked',
+          leadId: row.lead_id,
+          reason: row.reason ?? 'the lead was moved',
+          at: new Date(Number(row.at)).toISOString(),
+        });
+        continue;
+      }
+      const lead = leads.get(row.lead_id);
+      // Moved away after this entry: its revoke is further on in the log; never send another
+      // rep's lead as it is now.
+      if (!lead || lead.assigned_to !== user.id) continue;
+      changes.push({
+        type: 'lead',
+        lead: toLead(lead),
+        timeline: (timelines.get(lead.id) ?? []).map(toTimelineEntry),
+      });
+    }
+    const lastRow = page[page.length - 1];
+    return {
+      cursor: { kind: 'log', seq: lastRow ? Number(lastRow.seq) : cursor.seq },
+      hasMore: rows.length > limit,
+      changes,
+    };
+  }
+}
+
+function toTimelineEntry(row: LeadEventRow): TimelineEntry {
+  return {
+    id: row.id,
+    type: row.type,
+    at: new Date(Number(row.at)).toISOString(),
+    actorId: row.actor_id,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  };
+}
