@@ -255,6 +255,17 @@ const UserSchema = z.strictObject({
   updatedAt: isoDate,
 }) satisfies z.ZodType<User>;
 
+/** `POST /api/v1/auth/login`'s answer, as a client reads it. */
+export const LoginResponseSchema = z.looseObject({
+  token: z.string().min(1),
+  user: z.looseObject({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(USER_ROLES),
+  }),
+});
+
 export const PullResponseSchema = z.strictObject({
   /** Pass it back on the next pull; it only ever moves forward. */
   cursor: z.string(),

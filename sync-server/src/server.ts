@@ -120,9 +120,11 @@ export async function startServer(
       heartbeatSeconds: config.live.heartbeatSeconds,
       log: app.log,
     });
-    app.addHook('onClose', () => {
-      hub.closeAll(1001, 'server shutting down');
+    // Before the HTTP server waits for its connections to end: live sockets never end on their
+    // own, so closing them any later would hold shutdown until the clients hang up.
+    app.addHook('preClose', () => {
       live.close();
+      hub.closeAll(1001, 'server shutting down');
     });
     await app.listen({ host: config.server.host, port: config.server.port });
   } catch (error) {

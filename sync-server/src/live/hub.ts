@@ -87,8 +87,14 @@ export class LiveHub implements Presence, LeadNotifier {
     }
   }
 
-  closeAll(code: number, reason: string): void {
-    for (const set of this.byUser.values()) for (const conn of set) conn.socket.close(code, reason);
+  /** Closes every socket; one that does not finish the closing handshake soon is cut. */
+  closeAll(code: number, reason: string, graceMs = 1000): void {
+    for (const set of this.byUser.values()) {
+      for (const conn of set) {
+        conn.socket.close(code, reason);
+        setTimeout(() => conn.socket.terminate(), graceMs).unref();
+      }
+    }
   }
 
   private emit(user: UserRow, online: boolean): void {

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { DISPOSITIONS } from '../../shared/dispositions';
+import type { Lead } from '../../shared/lead';
+import type { QueueRow } from '../../shared/priority';
+import type { RejectionCode, TimelineEntry } from '../../shared/sync-protocol';
+
+/*
+ * The client core's public face: commands in, events out. The desktop app's IPC exposes exactly
+ * this (the renderer sends commands, main validates them with these schemas), and the headless
+ * client prints the events as JSON lines.
+ */
+
+const uuid = z.string().regex(/^[0-9a-f-]{36}$/, 'must be a lead id');
+const isoDate = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
+
+export const ClientCommandSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('logOutcome'),
+    leadId: uuid,
+    disposition: z.enum(DISPOSITIONS),
+    note: z.string().trim().max(2000).optional(),
+    callbackAt: isoDate.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('addNote'),
+    leadId: uuid,
+    text: z.string().trim().min(1, 'must not be empty').max(5000),
+  }),
+  z.strictObject({
+    type: z.literal('scheduleCallback'),
+    leadId: uuid,
+    at: isoDate,
+    note: z.string().trim().max(2000).optional(),
+  }),
+  z.strictObject({ type: z.literal('markSeen'), leadId: uuid }),
+  z.strictObject({ type: z.literal('setReceivingLeads'), receiving: z.boolean() }),
+]);
+export type ClientCommand = z.infer<typeof ClientCommandSchema>;
+
+/** A lead as the rep sees it: the server's copy with pending local changes applied. */
+export interface LocalLead {
+  readonly lead: Lead;
+  readonly timeline: readonly LocalTimelineEntry[];
+  /** Local changes to it the server has not acknowledged yet. */
+  readonly pending: number;
+  /** Set when the server moved the lead away: why. */
+  readonly revoked: { readonly reason: string; readonly at: string } | null;
+}
+
+export type LocalTimelineEntry = TimelineEntry & { readonly pending?: boolean };
+
+export interface QueueItem {
+  readonly lead: Lead;
+  readonly row: QueueRow;
+  readonly pending: number;
+}
+
+export interface RejectedChange {
+  readonly mutationId: number;
+  readonly name: string;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly code: string;
+  readonly message: string;
+  readonly at: string;
+}
+
+export interface SyncStatus {
+  readonly online: boolean;
+  readonly lastSyncAt: string | null;
+  /** Outbox entries not yet acknowledged. */
+  readonly pending: number;
+  /** Rejected changes the rep has not dismissed. */
+  readonly rejected: number;
+  readonly receivingLeads: boolean | null;
+  /** Set when sync stopped for good until the app changes (old protocol, signed out, ...). */
+  readonly stopped: string | null;
+}
+
+export type ClientEvent =
+  | { readonly type: 'online' }
+  | { readonly type: 'offline'; readonly reason: string; readonly retryInMs: number }
+  | { readonly type: 'synced'; readonly changes: number; readonly revoked: number }
+  | { readonly type: 'lead.assigned'; readonly lead: Lead; readonly reason: string }
+  | { readonly type: 'lead.revoked'; readonly leadId: string; readonly reason: string }
+  | { readonly type: 'notified'; readonly leadIds: readonly string[]; readonly summary: boolean }
+  | { readonly type: 'notify.failed'; readonly message: string }
+  | { readonly type: 'queued'; readonly mutationId: number; readonly name: string }
+  | { readonly type: 'outcome.acked'; readonly mutationId: number; readonly name: string }
+  | {
+      readonly type: 'rejected';
+      readonly mutationId: number;
+      readonly name: string;
+      readonly code: RejectionCode;
+      readonly message: string;
+    }
+  | { readonly type: 'queue.changed' }
+  | { readonly type: 'stopped'; readonly code: string; readonly message: string }
+  | { readonly type: 'invalid.message'; readonly source: string; readonly message: string };
+
+export type ClientEventType = ClientEvent['type'];

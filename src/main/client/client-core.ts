@@ -1,0 +1,342 @@
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { uuidv7 } from '../../shared/ids';
+import type { Lead } from '../../shared/lead';
+import { orderQueue } from '../../shared/priority';
+import { LoginResponseSchema } from '../../shared/sync-protocol';
+import { fieldIssues, describeIssues } from '../../shared/validation';
+import {
+  ClientCommandSchema,
+  type ClientEvent,
+  type LocalLead,
+  type LocalTimelineEntry,
+  type QueueItem,
+  type RejectedChange,
+  type SyncStatus,
+} from './api';
+import { SyncEngine, type EngineOptions } from './engine';
+import { openLocalDb, type LocalDb } from './local-db';
+import type { Notifier } from './notifier';
+import { leadIdOf, overlay, type PendingMutation } from './overlay';
+import type { LocalDatabase } from './schema';
+import {
+  allPending,
+  countOutbox,
+  dismissRejected,
+  enqueue,
+  ensureClientId,
+  findLocalLead,
+  getState,
+  listLocalLeads,
+  listRejected,
+  setState,
+  STATE_KEYS,
+} from './store';
+import { requestJson, TransportError } from './transport';
+
+/*
+ * The client core: a rep's local queue that works the same online and offline. Plain Node, no
+ * Electron: the desktop app runs it off the UI thread and exposes `execute`, the queries and the
+ * event stream over IPC unchanged; the headless client prints the events.
+ *
+ *   const session = await signIn(serverUrl, email, password);
+ *   const core = await ClientCore.open({ dataDir, serverUrl, session, notifier });
+ *   core.on((event) => console.log(event));
+ *   await core.execute({ type: 'logOutcome', leadId, disposition: 'no_answer' });
+ */
+
+export interface Session {
+  readonly token: string;
+  readonly user: { readonly id: string; readonly email: string; readonly name: string };
+}
+
+export class SignInError extends Error {
+  constructor(
+    readonly code: 'wrong_credentials' | 'unreachable' | 'incompatible' | 'refused',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Signs in; errors say which of the things a rep can fix went wrong. */
+export async function signIn(serverUrl: string, email: string, password: string): Promise<Session> {
+  try {
+    const res = await requestJson(
+      'POST',
+      `${serverUrl.replace(/\/$/, '')}/api/v1/auth/login`,
+      LoginResponseSchema,
+      {
+        token: '',
+        body: { email, password },
+      },
+    );
+    return { token: res.token, user: res.user };
+  } catch (error) {
+    if (!(error instanceof TransportError)) throw error;
+    if (error.status === 401) throw new SignInError('wrong_credentials', 'wrong email or password');
+    if (error.status === 0) {
+      throw new SignInError(
+        'unreachable',
+        `cannot reach the server at ${serverUrl}: ${error.message}`,
+      );
+    }
+    if (error.code === 'bad_response' || error.status === 404) {
+      throw new SignInError(
+        'incompatible',
+        `${serverUrl} does not look like a Pounce server this app can talk to`,
+      );
+    }
+    throw new SignInError('refused', error.message);
+  }
+}
+
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly fields: readonly { field: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+export interface ClientCoreOptions {
+  /** A folder of its own per install; the database file is per user inside it. */
+  readonly dataDir: string;
+  readonly serverUrl: string;
+  readonly session: Session;
+  readonly notifier: Notifier;
+  readonly clock?: () => number;
+  /** Sync tuning for tests and benchmarks. */
+  readonly engine?: Partial<
+    Pick<
+      EngineOptions,
+      'backoff' | 'fallbackPullMs' | 'liveSilenceMs' | 'toastWindowMs' | 'requestTimeoutMs'
+    >
+  >;
+}
+
+export class ClientCore {
+  private readonly events = new EventEmitter();
+  private readonly clock: () => number;
+
+  private constructor(
+    private readonly local: LocalDb,
+    private readonly engine: SyncEngine,
+    readonly clientId: string,
+    readonly userId: string,
+    clock: () => number,
+  ) {
+    this.clock = clock;
+  }
+
+  static async open(options: ClientCoreOptions): Promise<ClientCore> {
+    const file = join(options.dataDir, `pounce-${safeName(options.session.user.id)}.db`);
+    const local = await openLocalDb(file);
+    const clientId = await ensureClientId(local.db);
+    const clock = options.clock ?? Date.now;
+    let core: ClientCore | null = null;
+    const engine = new SyncEngine({
+      serverUrl: options.serverUrl,
+      token: options.session.token,
+      clientId,
+      db: local.db,
+      notifier: options.notifier,
+      clock,
+      emit: (event) => core?.events.emit('event', event),
+      ...options.engine,
+    });
+    core = new ClientCore(local, engine, clientId, options.session.user.id, clock);
+    engine.start();
+    return core;
+  }
+
+  /** Subscribes to the event stream; returns the unsubscribe function. */
+  on(listener: (event: ClientEvent) => void): () => void {
+    this.events.on('event', listener);
+    return () => this.events.off('event', listener);
+  }
+
+  get db(): Kysely<LocalDatabase> {
+    return this.local.db;
+  }
+
+  /**
+   * Runs a command: validated, then written with its outbox row in one local transaction (the
+   * outbox row is the optimistic change: what the rep sees is the server's copy with the outbox
+   * laid over it). Resolves once it is on disk; the push follows on its own.
+   */
+  async execute(input: unknown): Promise<{ mutationId: number }> {
+    const parsed = ClientCommandSchema.safeParse(input);
+    if (!parsed.success) {
+      const fields = fieldIssues(parsed.error);
+      throw new CommandError(`the command is not valid: ${describeIssues(fields)}`, fields);
+    }
+    const command = parsed.data;
+    const now = this.clock();
+    const occurredAt = new Date(now).toISOString();
+    const mutationId = await this.local.db.transaction().execute(async (trx) => {
+      switch (command.type) {
+        case 'logOutcome':
+          return enqueue(
+            trx,
+            'logOutcome',
+            {
+              outcomeId: uuidv7(now),
+              leadId: command.leadId,
+              disposition: command.disposition,
+              ...(command.note && { note: command.note }),
+              ...(command.callbackAt && { callbackAt: command.callbackAt }),
+            },
+            occurredAt,
+            now,
+          );
+        case 'addNote':
+          return enqueue(
+            trx,
+            'addNote',
+            { noteId: uuidv7(now), leadId: command.leadId, text: command.text },
+            occurredAt,
+            now,
+          );
+        case 'scheduleCallback':
+          return enqueue(
+            trx,
+            'scheduleCallback',
+            {
+              callbackId: uuidv7(now),
+              leadId: command.leadId,
+              at: command.at,
+              ...(command.note && { note: command.note }),
+            },
+            occurredAt,
+            now,
+          );
+        case 'markSeen':
+          return enqueue(trx, 'markSeen', { leadId: command.leadId }, occurredAt, now);
+        case 'setReceivingLeads':
+          await setState(trx, STATE_KEYS.receivingLeads, String(command.receiving));
+          return enqueue(
+            trx,
+            'setReceivingLeads',
+            { receiving: command.receiving },
+            occurredAt,
+            now,
+          );
+      }
+    });
+    this.events.emit('event', {
+      type: 'queued',
+      mutationId,
+      name: command.type,
+    } satisfies ClientEvent);
+    this.events.emit('event', { type: 'queue.changed' } satisfies ClientEvent);
+    this.engine.pushSoon();
+    return { mutationId };
+  }
+
+  /** The rep's queue in priority order (revoked and finished leads are not in it). */
+  async getQueue(now = this.clock()): Promise<QueueItem[]> {
+    const views = await this.views();
+    const byId = new Map(views.filter((v) => v.revoked === null).map((v) => [v.lead.id, v]));
+    const order = orderQueue(
+      [...byId.values()].map((v) => v.lead),
+      now,
+    );
+    return order.rows.flatMap((row) => {
+      const view = byId.get(row.id);
+      return view ? [{ lead: view.lead, row, pending: view.pending }] : [];
+    });
+  }
+
+  /** Every lead this client holds (including revoked ones, with why), as the rep sees them. */
+  async listLeads(): Promise<LocalLead[]> {
+    return this.views();
+  }
+
+  async getLead(id: string): Promise<LocalLead | null> {
+    const row = await findLocalLead(this.local.db, id);
+    if (!row) return null;
+    const pending = (await allPending(this.local.db)).filter((m) => leadIdOf(m) === id);
+    return toView(row, pending);
+  }
+
+  async getStatus(): Promise<SyncStatus> {
+    const db = this.local.db;
+    const receiving = await getState(db, STATE_KEYS.receivingLeads);
+    return {
+      online: this.engine.isOnline,
+      lastSyncAt: await getState(db, STATE_KEYS.lastSyncAt),
+      pending: await countOutbox(db),
+      rejected: (await listRejected(db)).length,
+      receivingLeads: receiving === null ? null : receiving === 'true',
+      stopped: this.engine.stopped,
+    };
+  }
+
+  async listRejected(): Promise<RejectedChange[]> {
+    return (await listRejected(this.local.db)).map((r) => ({
+      mutationId: Number(r.mutation_id),
+      name: r.name,
+      args: JSON.parse(r.args) as Record<string, unknown>,
+      code: r.code,
+      message: r.message,
+      at: new Date(Number(r.at)).toISOString(),
+    }));
+  }
+
+  async dismissRejected(mutationId: number): Promise<void> {
+    await dismissRejected(this.local.db, z.number().int().parse(mutationId));
+  }
+
+  /** Pull now (the app's "sync now"). */
+  syncNow(): void {
+    this.engine.pullSoon();
+    this.engine.pushSoon();
+  }
+
+  async close(): Promise<void> {
+    await this.engine.stop();
+    await this.local.close();
+  }
+
+  private async views(): Promise<LocalLead[]> {
+    const [rows, pending] = await Promise.all([
+      listLocalLeads(this.local.db),
+      allPending(this.local.db),
+    ]);
+    const byLead = new Map<string, PendingMutation[]>();
+    for (const m of pending) {
+      const id = leadIdOf(m);
+      if (!id) continue;
+      const list = byLead.get(id);
+      if (list) list.push(m);
+      else byLead.set(id, [m]);
+    }
+    return rows.map((row) => toView(row, byLead.get(row.id) ?? []));
+  }
+}
+
+function toView(
+  row: { lead: string; timeline: string; revoked_reason: string | null; revoked_at: number | null },
+  pending: readonly PendingMutation[],
+): LocalLead {
+  const server = JSON.parse(row.lead) as Lead;
+  const timeline = JSON.parse(row.timeline) as LocalTimelineEntry[];
+  const view = overlay(server, timeline, pending);
+  return {
+    lead: view.lead,
+    timeline: view.timeline,
+    pending: view.pending,
+    revoked:
+      row.revoked_reason === null
+        ? null
+        : { reason: row.revoked_reason, at: new Date(Number(row.revoked_at ?? 0)).toISOString() },
+  };
+}
+
+function safeName(id: string): string {
+  return id.replace(/[^A-Za-z0-9_-]/g, '_');
+}

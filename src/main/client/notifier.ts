@@ -1,0 +1,119 @@
+import notifier from 'node-notifier';
+import type { Lead } from '../../shared/lead';
+
+/*
+ * OS notifications for new leads. One interface, so the Electron app can use Electron's
+ * Notification and the headless client node-notifier. Whatever a notifier does, a failure is
+ * reported and swallowed: a toast must never break sync.
+ */
+
+export interface Toast {
+  readonly title: string;
+  readonly body: string;
+  /** The lead a click should open; absent for a summary of several. */
+  readonly leadId?: string;
+}
+
+export interface Notifier {
+  show(toast: Toast): Promise<void>;
+}
+
+const TIER_LABEL = { hot: 'Hot', warm: 'Warm', cold: 'Cold' } as const;
+
+/** "Hot lead: Ada Byron" / "Analytical Engines · demo request · web_form". */
+export function leadToast(lead: Lead): Toast {
+  const signal = lead.signals[0]?.type.replace(/_/g, ' ');
+  const body = [lead.company, signal, lead.source].filter(Boolean).join(' · ');
+  return { title: `${TIER_LABEL[lead.tier]} lead: ${lead.name}`, body, leadId: lead.id };
+}
+
+export function summaryToast(leads: readonly Lead[]): Toast {
+  const hot = leads.filter((l) => l.tier === 'hot').length;
+  return {
+    title: `${leads.length} new leads`,
+    body:
+      hot > 0
+        ? `${hot} hot: ${leads
+            .filter((l) => l.tier === 'hot')
+            .map((l) => l.name)
+            .slice(0, 3)
+            .join(', ')}`
+        : leads
+            .slice(0, 3)
+            .map((l) => l.name)
+            .join(', '),
+  };
+}
+
+/** node-notifier: notify-send on Linux, the vendored helpers on macOS and Windows. */
+export class NodeNotifier implements Notifier {
+  show(toast: Toast): Promise<void> {
+    return new Promise((resolve, reject) => {
+      notifier.notify({ title: toast.title, message: toast.body || ' ', wait: false }, (error) => {
+        // node-notifier reports success as an empty value, not always null.
+        if (error instanceof Error) reject(error);
+        else resolve();
+      });
+    });
+  }
+}
+
+/**
+ * One toast per lead; leads that arrive within `windowMs` of a toast are collapsed into one
+ * summary toast when the window ends, so a burst of 30 leads is one notification, not 30.
+ */
+export class ToastBatcher {
+  private lastShownAt = Number.NEGATIVE_INFINITY;
+  private held: Lead[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly notifier: Notifier,
+    private readonly report: (
+      result: { leadIds: string[]; summary: boolean } | { error: string },
+    ) => void,
+    private readonly windowMs = 2000,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  add(leads: readonly Lead[]): void {
+    if (leads.length === 0) return;
+    const now = this.clock();
+    if (leads.length === 1 && this.held.length === 0 && now - this.lastShownAt >= this.windowMs) {
+      const [lead] = leads;
+      if (lead) this.send([lead]);
+      return;
+    }
+    this.held.push(...leads);
+    this.timer ??= setTimeout(
+      () => this.flush(),
+      Math.max(0, this.lastShownAt + this.windowMs - now),
+    );
+  }
+
+  /** Sends what is held now (on shutdown, or when the window ends). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const held = this.held;
+    this.held = [];
+    if (held.length > 0) this.send(held);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.held = [];
+  }
+
+  private send(leads: readonly Lead[]): void {
+    this.lastShownAt = this.clock();
+    const [only] = leads;
+    const toast = leads.length === 1 && only ? leadToast(only) : summaryToast(leads);
+    const ids = leads.map((l) => l.id);
+    this.report({ leadIds: ids, summary: leads.length > 1 });
+    this.notifier.show(toast).catch((error: unknown) => {
+      this.report({ error: error instanceof Error ? error.message : String(error) });
+    });
+  }
+}

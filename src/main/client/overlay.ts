@@ -1,0 +1,102 @@
+import { DISPOSITION_INFO } from '../../shared/dispositions';
+import type { Lead } from '../../shared/lead';
+import { MutationArgsSchemas, type MutationName } from '../../shared/sync-protocol';
+import type { LocalTimelineEntry } from './api';
+
+/** An outbox entry, parsed. */
+export interface PendingMutation {
+  readonly mutationId: number;
+  readonly name: MutationName;
+  readonly args: unknown;
+  readonly occurredAt: string;
+}
+
+/**
+ * The lead as the rep should see it: the server's copy with the pending (unacknowledged)
+ * mutations applied in order, the way the server will apply them. Pure; the server stays the
+ * judge (a pending change it later rejects disappears at the next pull).
+ */
+export function overlay(
+  lead: Lead,
+  timeline: readonly LocalTimelineEntry[],
+  pending: readonly PendingMutation[],
+): { lead: Lead; timeline: LocalTimelineEntry[]; pending: number } {
+  let view: Lead = lead;
+  const entries: LocalTimelineEntry[] = [...timeline];
+  let count = 0;
+  for (const m of pending) {
+    const applied = applyOne(view, m);
+    if (!applied) continue;
+    count += 1;
+    view = applied.lead;
+    if (applied.entry) entries.push(applied.entry);
+  }
+  return { lead: view, timeline: entries, pending: count };
+}
+
+function applyOne(
+  lead: Lead,
+  m: PendingMutation,
+): { lead: Lead; entry: LocalTimelineEntry | null } | null {
+  const entry = (type: string, data: Record<string, unknown>): LocalTimelineEntry => ({
+    id: `pending-${m.mutationId}`,
+    type,
+    at: m.occurredAt,
+    actorId: lead.assignedTo,
+    data,
+    pending: true,
+  });
+  switch (m.name) {
+    case 'logOutcome': {
+      const a = MutationArgsSchemas.logOutcome.safeParse(m.args);
+      if (!a.success || a.data.leadId !== lead.id) return null;
+      const effect = DISPOSITION_INFO[a.data.disposition].effect;
+      const open = effect === 'retry' || effect === 'callback';
+      return {
+        lead: {
+          ...lead,
+          attempts: lead.attempts + 1,
+          lastAttemptAt: m.occurredAt,
+          lastDisposition: a.data.disposition,
+          firstTouchAt: lead.firstTouchAt ?? m.occurredAt,
+          status: open ? 'working' : effect,
+          callbackAt: open ? (a.data.callbackAt ?? null) : null,
+        },
+        entry: entry('outcome', {
+          disposition: a.data.disposition,
+          ...(a.data.note && { note: a.data.note }),
+          ...(a.data.callbackAt && { callbackAt: a.data.callbackAt }),
+        }),
+      };
+    }
+    case 'addNote': {
+      const a = MutationArgsSchemas.addNote.safeParse(m.args);
+      if (!a.success || a.data.leadId !== lead.id) return null;
+      return { lead, entry: entry('note', { text: a.data.text }) };
+    }
+    case 'scheduleCallback': {
+      const a = MutationArgsSchemas.scheduleCallback.safeParse(m.args);
+      if (!a.success || a.data.leadId !== lead.id) return null;
+      return {
+        lead: { ...lead, callbackAt: a.data.at },
+        entry: entry('callback', { at: a.data.at, ...(a.data.note && { note: a.data.note }) }),
+      };
+    }
+    case 'markSeen': {
+      const a = MutationArgsSchemas.markSeen.safeParse(m.args);
+      if (!a.success || a.data.leadId !== lead.id || lead.seenAt !== null) return null;
+      return { lead: { ...lead, seenAt: m.occurredAt }, entry: null };
+    }
+    case 'setReceivingLeads':
+      return null;
+  }
+}
+
+/** The lead a mutation is about, if any. */
+export function leadIdOf(m: PendingMutation): string | null {
+  const args = m.args;
+  if (typeof args === 'object' && args !== null && 'leadId' in args) {
+    return typeof args.leadId === 'string' ? args.leadId : null;
+  }
+  return null;
+}

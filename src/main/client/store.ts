@@ -1,0 +1,205 @@
+import type { Kysely, Transaction } from 'kysely';
+import { uuidv7 } from '../../shared/ids';
+import type { Lead } from '../../shared/lead';
+import type { MutationName, TimelineEntry } from '../../shared/sync-protocol';
+import type { PendingMutation } from './overlay';
+import type { LocalDatabase, LocalLeadsTable, RejectedTable } from './schema';
+
+/* Repository functions over the local database. Each takes the database or a transaction. */
+
+type Db = Kysely<LocalDatabase> | Transaction<LocalDatabase>;
+
+export const STATE_KEYS = {
+  clientId: 'client_id',
+  /** The last mutation id this client issued. */
+  lastIssued: 'last_mutation_issued',
+  /** The last mutation id the server acknowledged. */
+  lastAcked: 'last_mutation_acked',
+  cursor: 'pull_cursor',
+  lastSyncAt: 'last_sync_at',
+  receivingLeads: 'receiving_leads',
+} as const;
+type StateKey = (typeof STATE_KEYS)[keyof typeof STATE_KEYS];
+
+export async function getState(db: Db, key: StateKey): Promise<string | null> {
+  const row = await db
+    .selectFrom('sync_state')
+    .select('value')
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row?.value ?? null;
+}
+
+export async function setState(db: Db, key: StateKey, value: string): Promise<void> {
+  await db
+    .insertInto('sync_state')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}
+
+/** The install's client id, created on first use. */
+export async function ensureClientId(db: Kysely<LocalDatabase>): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await getState(trx, STATE_KEYS.clientId);
+    if (existing) return existing;
+    const id = uuidv7();
+    await setState(trx, STATE_KEYS.clientId, id);
+    return id;
+  });
+}
+
+/** Adds a mutation to the outbox with the next id; call inside the command's transaction. */
+export async function enqueue(
+  trx: Transaction<LocalDatabase>,
+  name: MutationName,
+  args: unknown,
+  occurredAt: string,
+  now: number,
+): Promise<number> {
+  const last = Number((await getState(trx, STATE_KEYS.lastIssued)) ?? '0');
+  const mutationId = last + 1;
+  await trx
+    .insertInto('outbox')
+    .values({
+      mutation_id: mutationId,
+      name,
+      args: JSON.stringify(args),
+      occurred_at: occurredAt,
+      created_at: now,
+    })
+    .execute();
+  await setState(trx, STATE_KEYS.lastIssued, String(mutationId));
+  return mutationId;
+}
+
+export async function outboxHead(db: Db, limit: number): Promise<PendingMutation[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .orderBy('mutation_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    mutationId: Number(r.mutation_id),
+    name: r.name,
+    args: JSON.parse(r.args) as unknown,
+    occurredAt: r.occurred_at,
+  }));
+}
+
+export async function allPending(db: Db): Promise<PendingMutation[]> {
+  return outboxHead(db, 1_000_000);
+}
+
+export async function countOutbox(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Drops what the server's acknowledgement covers, and remembers how far it got. */
+export async function acknowledge(trx: Transaction<LocalDatabase>, lastMutationId: number) {
+  await trx.deleteFrom('outbox').where('mutation_id', '<=', lastMutationId).execute();
+  await setState(trx, STATE_KEYS.lastAcked, String(lastMutationId));
+}
+
+export async function recordRejected(trx: Transaction<LocalDatabase>, row: RejectedTable) {
+  await trx
+    .insertInto('rejected')
+    .values(row)
+    .onConflict((oc) => oc.column('mutation_id').doNothing())
+    .execute();
+}
+
+export async function listRejected(db: Db) {
+  return db
+    .selectFrom('rejected')
+    .selectAll()
+    .where('dismissed', '=', 0)
+    .orderBy('mutation_id')
+    .execute();
+}
+
+export async function dismissRejected(db: Db, mutationId: number): Promise<void> {
+  await db
+    .updateTable('rejected')
+    .set({ dismissed: 1 })
+    .where('mutation_id', '=', mutationId)
+    .execute();
+}
+
+/**
+ * Stores the server's copy of a lead. A copy older than the stored one is ignored (a live message
+ * overtaken by a pull); `timeline` null keeps the stored timeline (live messages carry none).
+ * Returns true when the lead is new to this client.
+ */
+export async function putServerLead(
+  db: Db,
+  lead: Lead,
+  timeline: readonly TimelineEntry[] | null,
+): Promise<boolean> {
+  const updatedAt = Date.parse(lead.updatedAt);
+  const stored = await db
+    .selectFrom('leads')
+    .select(['server_updated_at', 'timeline'])
+    .where('id', '=', lead.id)
+    .executeTakeFirst();
+  if (stored && Number(stored.server_updated_at) > updatedAt) return false;
+  const row: LocalLeadsTable = {
+    id: lead.id,
+    lead: JSON.stringify(lead),
+    timeline: timeline ? JSON.stringify(timeline) : (stored?.timeline ?? '[]'),
+    status: lead.status,
+    server_updated_at: updatedAt,
+    revoked_reason: null,
+    revoked_at: null,
+    notified_at: null,
+  };
+  if (!stored) {
+    await db.insertInto('leads').values(row).execute();
+    return true;
+  }
+  // notified_at is left as it is: a lead updated by a pull was already announced (or not).
+  await db
+    .updateTable('leads')
+    .set({
+      lead: row.lead,
+      timeline: row.timeline,
+      status: row.status,
+      server_updated_at: row.server_updated_at,
+      revoked_reason: null,
+      revoked_at: null,
+    })
+    .where('id', '=', lead.id)
+    .execute();
+  return false;
+}
+
+/** The lead left this rep: it leaves the queue, and the reason stays to be shown. */
+export async function revokeLead(db: Db, leadId: string, reason: string, at: number) {
+  await db
+    .updateTable('leads')
+    .set({ revoked_reason: reason, revoked_at: at })
+    .where('id', '=', leadId)
+    .execute();
+}
+
+export async function markNotified(db: Db, leadIds: readonly string[], at: number) {
+  if (leadIds.length === 0) return;
+  await db
+    .updateTable('leads')
+    .set({ notified_at: at })
+    .where('id', 'in', [...leadIds])
+    .execute();
+}
+
+export async function listLocalLeads(db: Db) {
+  return db.selectFrom('leads').selectAll().execute();
+}
+
+export async function findLocalLead(db: Db, id: string) {
+  return db.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirst();
+}

@@ -1,0 +1,473 @@
+import { getCountries, getCountryCallingCode } from 'libphonenumber-js';
+import type { Lead } from './lead';
+import { phoneCountry } from './phone';
+
+/*
+ * A lead's local time and whether they may be called now.
+ *
+ * The zone comes from the lead's IANA `timezone` when set, else from the country of its phone
+ * number, else from its `country` (a representative zone per country), else from a configured
+ * default. A lead whose zone cannot be told is treated as callable: missing data must not hide a
+ * lead from its rep.
+ *
+ * Speed: `Intl.DateTimeFormat#formatToParts` costs microseconds, so offsets are sampled once per
+ * zone per UTC day and cached here (see utcOffsetMinutes); the priority function asks for each
+ * distinct zone once per call, never once per lead.
+ */
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** When leads may be called, in their own local time. */
+export interface CallingHours {
+  /** "HH:MM", lead-local, inclusive. */
+  readonly start: string;
+  /** "HH:MM" (or "24:00"), lead-local, exclusive; after `start`. */
+  readonly end: string;
+  /** Whether Saturday and Sunday are callable. */
+  readonly weekends: boolean;
+}
+
+/** 08:00-21:00 lead-local, every day: the common legal window for outbound sales calls (e.g. the US TCPA). */
+export const DEFAULT_CALLING_HOURS: CallingHours = { start: '08:00', end: '21:00', weekends: true };
+
+/**
+ * A representative zone per country, for leads that give a country (or a phone number) but no
+ * zone. For countries spanning several zones it is the one most of the population lives in or
+ * the middle one (US: Central, at most 2 h from any mainland zone), so "callable" can be off by
+ * an hour or two there; a lead's own `timezone` always wins.
+ */
+export const COUNTRY_TIME_ZONES: Readonly<Record<string, string>> = {
+  US: 'America/Chicago',
+  CA: 'America/Toronto',
+  MX: 'America/Mexico_City',
+  PR: 'America/Puerto_Rico',
+  BR: 'America/Sao_Paulo',
+  AR: 'America/Argentina/Buenos_Aires',
+  CL: 'America/Santiago',
+  CO: 'America/Bogota',
+  PE: 'America/Lima',
+  GB: 'Europe/London',
+  // Crown dependencies share +44 with GB; their numbers parse to these.
+  GG: 'Europe/Guernsey',
+  JE: 'Europe/Jersey',
+  IM: 'Europe/Isle_of_Man',
+  IE: 'Europe/Dublin',
+  PT: 'Europe/Lisbon',
+  ES: 'Europe/Madrid',
+  FR: 'Europe/Paris',
+  BE: 'Europe/Brussels',
+  NL: 'Europe/Amsterdam',
+  LU: 'Europe/Luxembourg',
+  DE: 'Europe/Berlin',
+  AT: 'Europe/Vienna',
+  CH: 'Europe/Zurich',
+  IT: 'Europe/Rome',
+  DK: 'Europe/Copenhagen',
+  NO: 'Europe/Oslo',
+  SE: 'Europe/Stockholm',
+  FI: 'Europe/Helsinki',
+  PL: 'Europe/Warsaw',
+  CZ: 'Europe/Prague',
+  HU: 'Europe/Budapest',
+  RO: 'Europe/Bucharest',
+  GR: 'Europe/Athens',
+  TR: 'Europe/Istanbul',
+  UA: 'Europe/Kiev',
+  RU: 'Europe/Moscow',
+  IL: 'Asia/Jerusalem',
+  AE: 'Asia/Dubai',
+  SA: 'Asia/Riyadh',
+  EG: 'Africa/Cairo',
+  ZA: 'Africa/Johannesburg',
+  NG: 'Africa/Lagos',
+  KE: 'Africa/Nairobi',
+  IN: 'Asia/Kolkata',
+  PK: 'Asia/Karachi',
+  SG: 'Asia/Singapore',
+  MY: 'Asia/Kuala_Lumpur',
+  ID: 'Asia/Jakarta',
+  TH: 'Asia/Bangkok',
+  VN: 'Asia/Ho_Chi_Minh',
+  PH: 'Asia/Manila',
+  HK: 'Asia/Hong_Kong',
+  CN: 'Asia/Shanghai',
+  TW: 'Asia/Taipei',
+  KR: 'Asia/Seoul',
+  JP: 'Asia/Tokyo',
+  AU: 'Australia/Sydney',
+  NZ: 'Pacific/Auckland',
+};
+
+/** Where a lead's zone came from: the UI may mark guessed zones. */
+export type TimeZoneSource = 'lead' | 'phone' | 'country' | 'default';
+
+export interface ResolvedTimeZone {
+  readonly zone: string;
+  readonly source: TimeZoneSource;
+}
+
+export interface TimeZoneOptions {
+  /** Used when a lead gives no zone, no phone country and no country (e.g. the team's zone). */
+  readonly defaultTimeZone?: string | null;
+  /** Overrides and additions to COUNTRY_TIME_ZONES. */
+  readonly countryTimeZones?: Readonly<Record<string, string>>;
+}
+
+export type TimeZoneFields = Pick<Lead, 'timezone' | 'phone' | 'country'>;
+
+/**
+ * The zone to read a lead's local time in, or null when nothing tells it. Zones the runtime
+ * does not know are skipped (the next source is tried).
+ */
+export function leadTimeZone(
+  lead: TimeZoneFields,
+  options: TimeZoneOptions = {},
+): ResolvedTimeZone | null {
+  if (lead.timezone && isKnownZone(lead.timezone)) return { zone: lead.timezone, source: 'lead' };
+  const fromPhone = lead.phone ? countryZone(cachedPhoneCountry(lead.phone), options) : null;
+  if (fromPhone) return { zone: fromPhone, source: 'phone' };
+  const fromCountry = countryZone(lead.country, options);
+  if (fromCountry) return { zone: fromCountry, source: 'country' };
+  const fallback = options.defaultTimeZone;
+  if (fallback && isKnownZone(fallback)) return { zone: fallback, source: 'default' };
+  return null;
+}
+
+function countryZone(country: string | null, options: TimeZoneOptions): string | null {
+  if (!country) return null;
+  const zone = options.countryTimeZones?.[country] ?? COUNTRY_TIME_ZONES[country];
+  return zone && isKnownZone(zone) ? zone : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phone number -> country, memoised (libphonenumber-js takes tens of microseconds per parse).
+
+let callingCodes: Map<string, readonly string[]> | null = null;
+const phoneCountries = new Map<string, string | null>();
+const MAX_MEMO = 20_000;
+
+/**
+ * `phoneCountry`, memoised. Most calling codes belong to one country (+49 is DE), so no parse is
+ * needed; in the North American plan (+1) the area code decides the country, so one parse per
+ * area code serves every number in it.
+ */
+export function cachedPhoneCountry(e164: string): string | null {
+  if (e164.charCodeAt(0) !== 43 /* + */) return memoPhone(e164, e164);
+  callingCodes ??= buildCallingCodes();
+  for (let length = 1; length <= 3; length++) {
+    const countries = callingCodes.get(e164.slice(1, 1 + length));
+    if (!countries) continue;
+    if (countries.length === 1) return countries[0] ?? null;
+    // Calling codes are prefix-free, so the first one found is the number's.
+    if (length === 1 && e164.startsWith('+1') && e164.length >= 5) {
+      const areaKey = e164.slice(0, 5);
+      const known = phoneCountries.get(areaKey);
+      if (known) return known;
+      const country = phoneCountry(e164);
+      if (country) remember(areaKey, country);
+      return country;
+    }
+    break;
+  }
+  return memoPhone(e164, e164);
+}
+
+function memoPhone(key: string, e164: string): string | null {
+  const known = phoneCountries.get(key);
+  if (known !== undefined) return known;
+  const country = phoneCountry(e164);
+  remember(key, country);
+  return country;
+}
+
+function remember(key: string, country: string | null): void {
+  if (phoneCountries.size >= MAX_MEMO) phoneCountries.clear();
+  phoneCountries.set(key, country);
+}
+
+function buildCallingCodes(): Map<string, readonly string[]> {
+  const byCode = new Map<string, string[]>();
+  for (const country of getCountries()) {
+    const code = getCountryCallingCode(country);
+    const list = byCode.get(code);
+    if (list) list.push(country);
+    else byCode.set(code, [country]);
+  }
+  return byCode;
+}
+
+// ---------------------------------------------------------------------------------------------
+// UTC offsets.
+
+interface ZoneEntry {
+  /** Null when the runtime does not know the zone. */
+  readonly format: Intl.DateTimeFormat | null;
+  /** Offset in minutes at 00:00 UTC of each sampled UTC day (key: days since the epoch). */
+  readonly days: Map<number, number>;
+  /** Offset in minutes per 15-minute UTC slot, only for days holding a transition. */
+  readonly slots: Map<number, number>;
+  /**
+   * Days known to hold one offset all day, by day & 7 (a queue's dates cluster within a few
+   * days, so most look-ups end here without touching the maps).
+   */
+  readonly steadyDays: Int32Array;
+  readonly steadyOffsets: Int32Array;
+}
+
+const zones = new Map<string, ZoneEntry>();
+const MAX_SAMPLES = 2_000;
+
+function zoneEntry(zone: string): ZoneEntry {
+  let entry = zones.get(zone);
+  if (!entry) {
+    let format: Intl.DateTimeFormat | null;
+    try {
+      format = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+      });
+    } catch {
+      format = null; // RangeError: unknown zone
+    }
+    entry = {
+      format,
+      days: new Map(),
+      slots: new Map(),
+      steadyDays: new Int32Array(8).fill(-0x80000000),
+      steadyOffsets: new Int32Array(8),
+    };
+    if (zones.size >= 1_000) zones.clear();
+    zones.set(zone, entry);
+  }
+  return entry;
+}
+
+/** Whether the runtime knows `zone` (an IANA name). */
+export function isKnownZone(zone: string): boolean {
+  return zoneEntry(zone).format !== null;
+}
+
+/** Drops every cache of this module (tests and benchmarks measure cold calls with it). */
+export function resetCallingHoursCaches(): void {
+  zones.clear();
+  phoneCountries.clear();
+  callingCodes = null;
+}
+
+/** The offset read straight from Intl: local wall time minus UTC, whole minutes. */
+function exactOffset(format: Intl.DateTimeFormat, at: number): number {
+  let year = 1970;
+  let month = 1;
+  let day = 1;
+  let hour = 0;
+  let minute = 0;
+  for (const part of format.formatToParts(at)) {
+    const type = part.type;
+    if (type === 'year') year = Number(part.value);
+    else if (type === 'month') month = Number(part.value);
+    else if (type === 'day') day = Number(part.value);
+    else if (type === 'hour') hour = Number(part.value);
+    else if (type === 'minute') minute = Number(part.value);
+  }
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  return Math.round((wall - Math.floor(at / MINUTE) * MINUTE) / MINUTE);
+}
+
+const SLOT = 15 * MINUTE;
+
+/**
+ * Minutes to add to UTC to get the wall time in `zone` at `at` (epoch ms), or null for an
+ * unknown zone.
+ *
+ * Cached by sampling each UTC day's start: if today's and tomorrow's samples agree, the offset
+ * holds all day (zones change offset at most once a day, and months apart). On a day with a
+ * transition it is read per 15-minute slot, which is exact because every zone's transitions
+ * fall on a quarter hour of UTC.
+ */
+export function utcOffsetMinutes(zone: string, at: number): number | null {
+  const entry = zoneEntry(zone);
+  return entry.format ? offsetIn(entry, entry.format, at) : null;
+}
+
+function offsetIn(entry: ZoneEntry, format: Intl.DateTimeFormat, at: number): number {
+  const day = Math.floor(at / DAY);
+  const index = day & 7;
+  if (entry.steadyDays[index] === day) return entry.steadyOffsets[index] ?? 0;
+  const today = daySample(entry, format, day);
+  if (today === daySample(entry, format, day + 1)) {
+    entry.steadyDays[index] = day;
+    entry.steadyOffsets[index] = today;
+    return today;
+  }
+  const slot = Math.floor(at / SLOT);
+  let offset = entry.slots.get(slot);
+  if (offset === undefined) {
+    offset = exactOffset(format, slot * SLOT);
+    if (entry.slots.size >= MAX_SAMPLES) entry.slots.clear();
+    entry.slots.set(slot, offset);
+  }
+  return offset;
+}
+
+function daySample(entry: ZoneEntry, format: Intl.DateTimeFormat, day: number): number {
+  let offset = entry.days.get(day);
+  if (offset === undefined) {
+    offset = exactOffset(format, day * DAY);
+    if (entry.days.size >= MAX_SAMPLES) entry.days.clear();
+    entry.days.set(day, offset);
+  }
+  return offset;
+}
+
+/**
+ * The UTC instant of a wall time in `zone`, given as "local epoch ms" (the wall time read as if
+ * it were UTC); null for an unknown zone. A wall time that happens twice (clocks going back)
+ * gives the later instant; one that never happens (clocks going forward) is read as the clocks
+ * show it, an hour later (02:30 -> 03:30).
+ */
+export function localToUtc(zone: string, localMs: number): number | null {
+  const entry = zoneEntry(zone);
+  const format = entry.format;
+  if (!format) return null;
+  const first = offsetIn(entry, format, localMs);
+  const guess = localMs - first * MINUTE;
+  const second = offsetIn(entry, format, guess);
+  if (second === first) return guess;
+  const retry = localMs - second * MINUTE;
+  if (offsetIn(entry, format, retry) === second) return retry;
+  // In a gap neither offset fits; the later reading is the one clocks show.
+  return Math.max(guess, retry);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calling windows.
+
+/** CallingHours parsed to minutes after local midnight. */
+export interface CallingWindow {
+  readonly startMinute: number;
+  readonly endMinute: number;
+  readonly weekends: boolean;
+  /** `start` as "HH:MM". */
+  readonly startText: string;
+}
+
+/** Parses and checks calling hours; throws a RangeError naming the bad setting. */
+export function callingWindow(hours: Partial<CallingHours> = {}): CallingWindow {
+  const start = hours.start ?? DEFAULT_CALLING_HOURS.start;
+  const end = hours.end ?? DEFAULT_CALLING_HOURS.end;
+  const startMinute = parseClock(start, 'start');
+  const endMinute = parseClock(end, 'end');
+  if (endMinute <= startMinute)
+    throw new RangeError(`calling hours: end (${end}) must be after start (${start})`);
+  return {
+    startMinute,
+    endMinute,
+    weekends: hours.weekends ?? DEFAULT_CALLING_HOURS.weekends,
+    startText: clockText(startMinute),
+  };
+}
+
+function parseClock(text: string, name: string): number {
+  const match = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(text);
+  const minutes = match ? Number(match[1]) * 60 + Number(match[2]) : Number.NaN;
+  if (!(minutes <= 24 * 60))
+    throw new RangeError(`calling hours: ${name} must be "HH:MM", got "${text}"`);
+  return minutes;
+}
+
+/** "HH:MM" for minutes after midnight. */
+export function clockText(minuteOfDay: number): string {
+  const h = Math.floor(minuteOfDay / 60);
+  const m = Math.floor(minuteOfDay % 60);
+  return `${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}`;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+
+/** A zone's calling state at one instant. */
+export interface CallableState {
+  readonly zone: string;
+  readonly callableNow: boolean;
+  /** Lead-local wall time at `now`, "HH:MM". */
+  readonly localTime: string;
+  /** Lead-local weekday at `now`, "Mon". */
+  readonly localWeekday: string;
+  /** When the window next opens (epoch ms); `now` when callable now. */
+  readonly nextCallableAt: number;
+  /** `nextCallableAt` as ISO 8601 UTC. */
+  readonly nextCallableIso: string;
+  /** Lead-local wall time of `nextCallableAt`, "HH:MM". */
+  readonly nextCallableLocal: string;
+  /** Lead-local weekday of `nextCallableAt`. */
+  readonly nextCallableWeekday: string;
+  /** When `callableNow` next flips (window closes or opens), epoch ms. */
+  readonly changesAt: number;
+}
+
+/**
+ * Whether leads in `zone` are inside their calling window at `now` (epoch ms), and when it next
+ * opens. Null for an unknown zone.
+ */
+export function callableState(
+  zone: string,
+  now: number,
+  window: CallingWindow = callingWindow(),
+): CallableState | null {
+  const offset = utcOffsetMinutes(zone, now);
+  if (offset === null) return null;
+  const local = now + offset * MINUTE;
+  const day = Math.floor(local / DAY);
+  const minuteOfDay = (local - day * DAY) / MINUTE;
+  const open = (d: number) => window.weekends || !isWeekend(d);
+  const localTime = clockText(minuteOfDay);
+  const localWeekday = weekdayName(day);
+
+  if (open(day) && minuteOfDay >= window.startMinute && minuteOfDay < window.endMinute) {
+    const closes = localToUtc(zone, day * DAY + window.endMinute * MINUTE) ?? now;
+    return {
+      zone,
+      callableNow: true,
+      localTime,
+      localWeekday,
+      nextCallableAt: now,
+      nextCallableIso: new Date(now).toISOString(),
+      nextCallableLocal: localTime,
+      nextCallableWeekday: localWeekday,
+      changesAt: Math.max(closes, now + 1),
+    };
+  }
+  let openDay = minuteOfDay < window.startMinute ? day : day + 1;
+  while (!open(openDay)) openDay += 1;
+  const opens = localToUtc(zone, openDay * DAY + window.startMinute * MINUTE) ?? now;
+  return {
+    zone,
+    callableNow: false,
+    localTime,
+    localWeekday,
+    nextCallableAt: opens,
+    nextCallableIso: new Date(opens).toISOString(),
+    nextCallableLocal: window.startText,
+    nextCallableWeekday: weekdayName(openDay),
+    changesAt: Math.max(opens, now + 1),
+  };
+}
+
+/** 1970-01-01 was a Thursday (day 4 counting from Sunday). */
+function weekdayIndex(day: number): number {
+  return (((day + 4) % 7) + 7) % 7;
+}
+
+function isWeekend(day: number): boolean {
+  const w = weekdayIndex(day);
+  return w === 0 || w === 6;
+}
+
+function weekdayName(day: number): string {
+  return WEEKDAYS[weekdayIndex(day)] ?? 'Sun';
+}

@@ -1,0 +1,291 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ClientCore, signIn, SignInError } from '../../src/main/client/client-core';
+import type { ClientEvent } from '../../src/main/client/api';
+import type { Notifier, Toast } from '../../src/main/client/notifier';
+import type { Lead } from '../../src/shared/lead';
+import { http } from '../helpers/http';
+import {
+  createApiKey,
+  createTeam,
+  createUser,
+  hotLead,
+  PASSWORD,
+  postLead,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../helpers/test-server';
+
+/*
+ * The client core against a real server on a real port: local SQLite, HTTP and the live socket
+ * for real. The notifier records what it was asked to show (the OS side of notifications is
+ * tested on a real D-Bus in os-notification.test.ts).
+ */
+
+class RecordingNotifier implements Notifier {
+  readonly shown: Toast[] = [];
+  show(toast: Toast): Promise<void> {
+    this.shown.push(toast);
+    return Promise.resolve();
+  }
+}
+
+class EventLog {
+  readonly events: ClientEvent[] = [];
+  private waiters: { match: (e: ClientEvent) => boolean; resolve: (e: ClientEvent) => void }[] = [];
+  readonly listener = (event: ClientEvent) => {
+    this.events.push(event);
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.match(event)) return true;
+      w.resolve(event);
+      return false;
+    });
+  };
+  next(match: (e: ClientEvent) => boolean, timeoutMs = 10_000): Promise<ClientEvent> {
+    const seen = this.events.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error('timed out waiting for a client event')),
+        timeoutMs,
+      );
+      this.waiters.push({
+        match,
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+      });
+    });
+  }
+}
+
+const FAST = { backoff: { baseMs: 50, capMs: 500 }, toastWindowMs: 300, requestTimeoutMs: 3000 };
+
+let server: TestServer | undefined;
+const cores: ClientCore[] = [];
+afterEach(async () => {
+  for (const c of cores.splice(0)) await c.close();
+  await server?.stop();
+  server = undefined;
+});
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const address = probe.address();
+  await new Promise((r) => probe.close(r));
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
+
+async function setup(port?: number, dataDir?: string) {
+  server = await startTestServer(port ? { server: { port } } : {}, dataDir ? { dataDir } : {});
+  const team = await createTeam(server, 'Client');
+  const ana = await createUser(server, {
+    email: 'ana@client.test',
+    role: 'rep',
+    teamId: team,
+    name: 'Ana',
+  });
+  const ben = await createUser(server, {
+    email: 'ben@client.test',
+    role: 'rep',
+    teamId: team,
+    name: 'Ben',
+  });
+  const lead = await createUser(server, { email: 'lead@client.test', role: 'lead', teamId: team });
+  return { s: server, ana, ben, teamLead: lead, apiKey: await createApiKey(server) };
+}
+
+async function openCore(
+  s: TestServer,
+  rep: TestUser,
+  dataDir = mkdtempSync(join(tmpdir(), 'pounce-client-')),
+) {
+  const notifier = new RecordingNotifier();
+  const log = new EventLog();
+  const session = await signIn(s.url, rep.email, PASSWORD);
+  const core = await ClientCore.open({
+    dataDir,
+    serverUrl: s.url,
+    session,
+    notifier,
+    engine: FAST,
+  });
+  core.on(log.listener);
+  cores.push(core);
+  await log.next((e) => e.type === 'synced');
+  return { core, notifier, log, dataDir };
+}
+
+async function serverLead(s: TestServer, id: string): Promise<Lead> {
+  const res = await http<{ lead: Lead }>('GET', `${s.url}/api/v1/leads/${id}`, {
+    token: s.adminToken,
+  });
+  return res.body.lead;
+}
+
+async function outcomes(s: TestServer, id: string) {
+  const res = await http<{ events: { type: string; data: Record<string, unknown> }[] }>(
+    'GET',
+    `${s.url}/api/v1/leads/${id}/events`,
+    { token: s.adminToken },
+  );
+  return res.body.events.filter((e) => e.type === 'outcome');
+}
+
+describe('client core', () => {
+  it('signs in with clear errors', async () => {
+    const { s } = await setup();
+    await expect(signIn(s.url, 'ana@client.test', 'wrong-password-1')).rejects.toMatchObject({
+      code: 'wrong_credentials',
+    });
+    const port = await freePort();
+    await expect(signIn(`http://127.0.0.1:${port}`, 'a@b.c', 'x')).rejects.toBeInstanceOf(
+      SignInError,
+    );
+  });
+
+  it('a lead posted through the public API lands in local SQLite and a toast is requested', async () => {
+    const { s, ana, ben, apiKey } = await setup();
+    const a = await openCore(s, ana);
+    const b = await openCore(s, ben);
+    const posted: string[] = [];
+    for (let i = 0; i < 4; i++)
+      posted.push((await postLead(s, apiKey, hotLead({ name: `Lead ${i}` }))).body.lead.id);
+    await a.log.next((e) => e.type === 'notified');
+    const stored = await a.core.db.selectFrom('leads').select(['id']).execute();
+    const aIds = stored.map((r) => r.id).sort();
+    const bIds = (await b.core.db.selectFrom('leads').select(['id']).execute())
+      .map((r) => r.id)
+      .sort();
+    // Each lead is in exactly one rep's database: never in another rep's.
+    expect([...aIds, ...bIds].sort()).toEqual([...posted].sort());
+    expect(aIds.filter((id) => bIds.includes(id))).toEqual([]);
+    expect(aIds.length).toBeGreaterThan(0);
+    expect(a.notifier.shown[0]?.title).toMatch(/^Hot lead: Lead /);
+    // The timeline follows with the pull.
+    await a.log.next((e) => e.type === 'synced' && e.changes > 0);
+    const first = aIds[0] ?? '';
+    const view = await a.core.getLead(first);
+    expect(view?.timeline.map((t) => t.type)).toEqual(['received', 'assigned']);
+    const queue = await a.core.getQueue();
+    expect(queue.map((q) => q.lead.id).sort()).toEqual(aIds);
+    expect(queue[0]?.row.reason).toMatch(/Hot/);
+  });
+
+  it('an outcome logged while the server is down reaches it exactly once after restart', async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'pounce-srv-'));
+    const { s, ana, apiKey } = await setup(port, dataDir);
+    const a = await openCore(s, ana);
+    const lead = (await postLead(s, apiKey, hotLead())).body.lead;
+    await a.log.next((e) => e.type === 'lead.assigned' && e.lead.id === lead.id);
+
+    await s.stop({ keepData: true });
+    server = undefined;
+    await a.log.next((e) => e.type === 'offline');
+    await a.core.execute({
+      type: 'logOutcome',
+      leadId: lead.id,
+      disposition: 'no_answer',
+      note: 'offline call',
+    });
+    await a.core.execute({ type: 'addNote', leadId: lead.id, text: 'try after lunch' });
+    // Optimistic: the rep sees it at once.
+    expect((await a.core.getLead(lead.id))?.lead).toMatchObject({ attempts: 1, status: 'working' });
+    expect((await a.core.getStatus()).pending).toBe(2);
+
+    server = await startTestServer({ server: { port } }, { dataDir });
+    await a.log.next((e) => e.type === 'outcome.acked' && e.name === 'addNote', 15_000);
+    expect((await a.core.getStatus()).pending).toBe(0);
+    expect(await outcomes(server, lead.id)).toHaveLength(1);
+    expect(await serverLead(server, lead.id)).toMatchObject({ attempts: 1, status: 'working' });
+  });
+
+  it('a reassigned lead leaves the queue with its reason; an offline outcome for it is kept', async () => {
+    const { s, ana, ben, teamLead, apiKey } = await setup();
+    const a = await openCore(s, ana);
+    const b = await openCore(s, ben);
+    let lead = (await postLead(s, apiKey, hotLead())).body.lead;
+    if (lead.assignedTo !== ana.id) lead = (await postLead(s, apiKey, hotLead())).body.lead;
+    await a.log.next((e) => e.type === 'lead.assigned' && e.lead.id === lead.id);
+    await a.core.execute({ type: 'logOutcome', leadId: lead.id, disposition: 'voicemail' });
+    await http('POST', `${s.url}/api/v1/leads/${lead.id}/reassign`, {
+      token: teamLead.token,
+      body: { toUserId: ben.id, note: 'Ana is out' },
+    });
+    const revoked = await a.log.next((e) => e.type === 'lead.revoked' && e.leadId === lead.id);
+    expect(revoked.type === 'lead.revoked' && revoked.reason).toMatch(
+      /reassigned to Ben.*Ana is out/,
+    );
+    await b.log.next((e) => e.type === 'lead.assigned' && e.lead.id === lead.id);
+    expect((await a.core.getQueue()).some((q) => q.lead.id === lead.id)).toBe(false);
+    expect((await a.core.getLead(lead.id))?.revoked?.reason).toMatch(/Ana is out/);
+    await a.log.next((e) => e.type === 'outcome.acked');
+    expect(await outcomes(s, lead.id)).toHaveLength(1);
+  });
+
+  it('a rejected change is acknowledged, kept for review, and does not block later ones', async () => {
+    const { s, ana, apiKey } = await setup();
+    const a = await openCore(s, ana);
+    const lead = (await postLead(s, apiKey, hotLead())).body.lead;
+    await a.log.next((e) => e.type === 'lead.assigned');
+    await a.core.execute({ type: 'logOutcome', leadId: lead.id, disposition: 'qualified' });
+    // A callback for a lead that is won: the server refuses it.
+    await a.core.execute({
+      type: 'scheduleCallback',
+      leadId: lead.id,
+      at: new Date(Date.now() + 3600_000).toISOString(),
+    });
+    await a.core.execute({ type: 'addNote', leadId: lead.id, text: 'sent the contract' });
+    const rejected = await a.log.next((e) => e.type === 'rejected');
+    expect(rejected).toMatchObject({ code: 'lead_closed', name: 'scheduleCallback' });
+    await a.log.next((e) => e.type === 'outcome.acked' && e.name === 'addNote');
+    expect(await a.core.listRejected()).toHaveLength(1);
+    expect((await a.core.getStatus()).pending).toBe(0);
+    await expect(
+      a.core.execute({ type: 'logOutcome', leadId: lead.id, disposition: 'maybe' }),
+    ).rejects.toThrow(/disposition/);
+  });
+
+  it('a client clock days ahead changes no server time or order', async () => {
+    const { s, ana, apiKey } = await setup();
+    const notifier = new RecordingNotifier();
+    const session = await signIn(s.url, ana.email, PASSWORD);
+    const skewed = () => Date.now() + 3 * 24 * 3600_000;
+    const core = await ClientCore.open({
+      dataDir: mkdtempSync(join(tmpdir(), 'pounce-skew-')),
+      serverUrl: s.url,
+      session,
+      notifier,
+      clock: skewed,
+      engine: FAST,
+    });
+    cores.push(core);
+    const log = new EventLog();
+    core.on(log.listener);
+    const lead = (await postLead(s, apiKey, hotLead())).body.lead;
+    await log.next((e) => e.type === 'lead.assigned');
+    const before = Date.now();
+    await core.execute({ type: 'logOutcome', leadId: lead.id, disposition: 'no_answer' });
+    await core.execute({ type: 'addNote', leadId: lead.id, text: 'second' });
+    await log.next((e) => e.type === 'outcome.acked' && e.name === 'addNote');
+    const stored = await serverLead(s, lead.id);
+    expect(Date.parse(stored.firstTouchAt ?? '')).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(stored.firstTouchAt ?? '')).toBeGreaterThanOrEqual(before - 1000);
+    const events = await http<{ events: { type: string }[] }>(
+      'GET',
+      `${s.url}/api/v1/leads/${lead.id}/events`,
+      {
+        token: s.adminToken,
+      },
+    );
+    expect(events.body.events.map((e) => e.type).slice(-2)).toEqual(['outcome', 'note']);
+  });
+});
