@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
-export type BenchName = 'intake' | 'assign';
+export const BENCH_NAMES = ['intake', 'assign', 'sync', 'priority'] as const;
+export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchOptions {
   readonly benches: readonly BenchName[];
@@ -26,7 +27,12 @@ export interface BenchOptions {
 
 export class UsageError extends Error {}
 
-export const USAGE = `usage: npm run bench [-- intake|assign|all] [options]
+export const USAGE = `usage: npm run bench [-- intake|assign|sync|priority|all] [options]
+
+  intake             intake throughput vs a bare better-sqlite3 baseline
+  assign             2xx -> lead.assigned with 200 reps connected
+  sync               2xx -> lead in a client's SQLite and notify(), 200 clients; initial sync of 10,000 leads
+  priority           ordering 10,000 leads (src/shared/priority.ts), in process
 
   --duration S       intake load and baseline duration in seconds (default 10)
   --connections N    intake: concurrent HTTP connections (default 50)
@@ -73,14 +79,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   if (values.help) throw new UsageError('');
   if (positionals.length > 1) throw new UsageError(`one bench at a time: ${positionals.join(' ')}`);
   const which = positionals[0] ?? 'all';
-  const benches: BenchName[] =
-    which === 'all'
-      ? ['intake', 'assign']
-      : which === 'intake' || which === 'assign'
-        ? [which]
-        : [];
+  const known = BENCH_NAMES.find((name) => name === which);
+  const benches: BenchName[] = which === 'all' ? [...BENCH_NAMES] : known ? [known] : [];
   if (benches.length === 0)
-    throw new UsageError(`unknown bench "${which}" (intake, assign or all)`);
+    throw new UsageError(`unknown bench "${which}" (${BENCH_NAMES.join(', ')} or all)`);
 
   const duration = positiveInt('duration', values.duration, 10, 3600);
   const connections = positiveInt('connections', values.connections, 50, 1000);
@@ -93,6 +95,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let computed = 120;
   if (benches.includes('intake')) computed += 3 * duration + 60;
   if (benches.includes('assign')) computed += Math.ceil(assignReps * 0.1 + leads * 2 * 0.02) + 60;
+  // 10,000 leads posted for the initial-sync part, 200 clients, 1,000 measured leads.
+  if (benches.includes('sync')) computed += 240;
+  if (benches.includes('priority')) computed += 60;
   const timeout = positiveInt('timeout', values.timeout, computed, 24 * 3600);
   return {
     benches,

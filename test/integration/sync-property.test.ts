@@ -133,8 +133,12 @@ async function run(actions: readonly Action[]): Promise<void> {
         if (batch.length === 0) break;
         const res = await push(clientId, batch);
         sent.push(batch);
+        // The server's position: the end of this batch, or further if an earlier push whose
+        // response was lost already got there.
+        expect(res.lastMutationId).toBe(
+          Math.max(applied, batch[batch.length - 1]?.mutationId ?? 0),
+        );
         applied = res.lastMutationId;
-        expect(applied).toBe(batch[batch.length - 1]?.mutationId);
         if (!step.loseResponse) outbox = outbox.filter((m) => m.mutationId > res.lastMutationId);
         break;
       }
@@ -168,6 +172,16 @@ describe('sync protocol, property-based', () => {
       {
         numRuns: 40,
         examples: [
+          // Found by this test (a model error, kept): a lost response covering 1..2, then a
+          // push of 1 alone, which the server answers with its position, 2.
+          [
+            [
+              { kind: 'edit', lead: 0 },
+              { kind: 'edit', lead: 0 },
+              { kind: 'push', size: 2, loseResponse: true },
+              { kind: 'push', size: 1, loseResponse: false },
+            ],
+          ],
           // A lost response, then a push that overlaps it: duplicates first, then new ones.
           [
             [

@@ -6,6 +6,7 @@ import {
   FALLBACK_PULL_MS,
   LiveServerMessageSchema,
   MAX_MUTATIONS_PER_PUSH,
+  MAX_PULL_LIMIT,
   PullResponseSchema,
   PushResponseSchema,
   SYNC_PROTOCOL_HEADER,
@@ -13,6 +14,7 @@ import {
   SYNC_PULL_PATH,
   SYNC_PUSH_PATH,
   type Mutation,
+  type PullResponse,
 } from '../../shared/sync-protocol';
 import type { ClientEvent } from './api';
 import { backoffDelay, SYNC_BACKOFF, type BackoffOptions } from './backoff';
@@ -26,6 +28,7 @@ import {
   markNotified,
   outboxHead,
   putServerLead,
+  putServerLeads,
   recordRejected,
   revokeLead,
   setState,
@@ -236,56 +239,80 @@ export class SyncEngine {
 
   // ---- pull ---------------------------------------------------------------------------------
 
+  private fetchPage(cursor: string | null) {
+    const query = new URLSearchParams({
+      limit: String(MAX_PULL_LIMIT),
+      ...(cursor && { cursor }),
+    });
+    return requestJson(
+      'GET',
+      `${this.url(SYNC_PULL_PATH)}?${query.toString()}`,
+      PullResponseSchema,
+      {
+        token: this.o.token,
+        timeoutMs: this.o.requestTimeoutMs ?? 15_000,
+        headers: { [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION) },
+      },
+    );
+  }
+
   private async pullLoop(): Promise<void> {
+    // The next page is requested before this one is written, so the server's work and the
+    // client's overlap (a first sync is many pages). Pages are still applied strictly in order,
+    // each with its cursor in the same local transaction.
+    let next: ReturnType<SyncEngine['fetchPage']> | null = null;
     while (this.running) {
       try {
-        const cursor = await getState(this.o.db, STATE_KEYS.cursor);
-        const query = new URLSearchParams({ limit: '500', ...(cursor && { cursor }) });
-        const res = await requestJson(
-          'GET',
-          `${this.url(SYNC_PULL_PATH)}?${query.toString()}`,
-          PullResponseSchema,
-          {
-            token: this.o.token,
-            timeoutMs: this.o.requestTimeoutMs ?? 15_000,
-            headers: { [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION) },
-          },
-        );
-        const now = this.clock();
-        const fresh: Lead[] = [];
-        const revoked: { leadId: string; reason: string }[] = [];
-        await this.o.db.transaction().execute(async (trx) => {
-          for (const change of res.changes) {
-            if (change.type === 'lead') {
-              const isNew = await putServerLead(trx, change.lead, change.timeline);
-              if (isNew && change.lead.status === 'assigned' && change.lead.seenAt === null) {
-                fresh.push(change.lead);
-              }
-            } else {
-              await revokeLead(trx, change.leadId, change.reason, Date.parse(change.at));
-              revoked.push({ leadId: change.leadId, reason: change.reason });
-            }
-          }
-          await markNotified(
-            trx,
-            fresh.map((l) => l.id),
-            now,
-          );
-          await setState(trx, STATE_KEYS.cursor, res.cursor);
-          await setState(trx, STATE_KEYS.lastSyncAt, res.serverTime);
-          await setState(trx, STATE_KEYS.receivingLeads, String(res.user.receivingLeads));
-        });
-        this.pullFailures = 0;
-        this.setOnline();
-        for (const r of revoked) this.o.emit({ type: 'lead.revoked', ...r });
-        this.toasts.add(fresh);
-        this.o.emit({ type: 'synced', changes: res.changes.length, revoked: revoked.length });
-        if (res.changes.length > 0) this.o.emit({ type: 'queue.changed' });
+        const res = await (next ?? this.fetchPage(await getState(this.o.db, STATE_KEYS.cursor)));
+        next = null;
+        if (res.hasMore) {
+          next = this.fetchPage(res.cursor);
+          // Failures surface when it is awaited; until then it must not count as unhandled.
+          next.catch(() => undefined);
+        }
+        await this.applyPage(res);
         if (!res.hasMore) return;
       } catch (error) {
+        next = null;
         if (!(await this.handleFailure(error, 'pull'))) return;
       }
     }
+  }
+
+  private async applyPage(res: PullResponse): Promise<void> {
+    const now = this.clock();
+    const fresh: Lead[] = [];
+    const revoked: { leadId: string; reason: string }[] = [];
+    await this.o.db.transaction().execute(async (trx) => {
+      const leads = res.changes.flatMap((c) => (c.type === 'lead' ? [c] : []));
+      const added = await putServerLeads(trx, leads);
+      for (const { lead } of leads) {
+        if (added.has(lead.id) && lead.status === 'assigned' && lead.seenAt === null) {
+          fresh.push(lead);
+        }
+      }
+      // Revocations after the upserts: a page never holds both for one lead (one entry per
+      // lead), and a revoke must win over an older copy.
+      for (const change of res.changes) {
+        if (change.type !== 'revoked') continue;
+        await revokeLead(trx, change.leadId, change.reason, Date.parse(change.at));
+        revoked.push({ leadId: change.leadId, reason: change.reason });
+      }
+      await markNotified(
+        trx,
+        fresh.map((l) => l.id),
+        now,
+      );
+      await setState(trx, STATE_KEYS.cursor, res.cursor);
+      await setState(trx, STATE_KEYS.lastSyncAt, res.serverTime);
+      await setState(trx, STATE_KEYS.receivingLeads, String(res.user.receivingLeads));
+    });
+    this.pullFailures = 0;
+    this.setOnline();
+    for (const r of revoked) this.o.emit({ type: 'lead.revoked', ...r });
+    this.toasts.add(fresh);
+    this.o.emit({ type: 'synced', changes: res.changes.length, revoked: revoked.length });
+    if (res.changes.length > 0) this.o.emit({ type: 'queue.changed' });
   }
 
   private armFallbackPull(): void {

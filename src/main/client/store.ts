@@ -178,6 +178,56 @@ export async function putServerLead(
   return false;
 }
 
+/**
+ * Stores a page of the server's leads with their timelines: one query to learn which are new,
+ * then one multi-row upsert per chunk (a first sync writes thousands). Like `putServerLead`, an
+ * older copy never replaces a newer one. Returns the ids that were new to this client.
+ */
+export async function putServerLeads(
+  db: Db,
+  items: readonly { lead: Lead; timeline: readonly TimelineEntry[] }[],
+): Promise<Set<string>> {
+  const fresh = new Set<string>();
+  // 8 columns per row: 100 rows stay far below SQLite's bound-parameter limit.
+  for (let i = 0; i < items.length; i += 100) {
+    const chunk = items.slice(i, i + 100);
+    const ids = chunk.map((c) => c.lead.id);
+    const known = new Set(
+      (await db.selectFrom('leads').select('id').where('id', 'in', ids).execute()).map((r) => r.id),
+    );
+    for (const id of ids) if (!known.has(id)) fresh.add(id);
+    await db
+      .insertInto('leads')
+      .values(
+        chunk.map(({ lead, timeline }) => ({
+          id: lead.id,
+          lead: JSON.stringify(lead),
+          timeline: JSON.stringify(timeline),
+          status: lead.status,
+          server_updated_at: Date.parse(lead.updatedAt),
+          revoked_reason: null,
+          revoked_at: null,
+          notified_at: null,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .column('id')
+          .doUpdateSet((eb) => ({
+            lead: eb.ref('excluded.lead'),
+            timeline: eb.ref('excluded.timeline'),
+            status: eb.ref('excluded.status'),
+            server_updated_at: eb.ref('excluded.server_updated_at'),
+            revoked_reason: null,
+            revoked_at: null,
+          }))
+          .where('excluded.server_updated_at', '>=', (eb) => eb.ref('leads.server_updated_at')),
+      )
+      .execute();
+  }
+  return fresh;
+}
+
 /** The lead left this rep: it leaves the queue, and the reason stays to be shown. */
 export async function revokeLead(db: Db, leadId: string, reason: string, at: number) {
   await db
