@@ -120,6 +120,7 @@ export interface ClientCoreOptions {
 
 export class ClientCore {
   private readonly events = new EventEmitter();
+  private readonly viewCache = new Map<string, { key: string; view: LocalLead }>();
   private readonly clock: () => number;
 
   private constructor(
@@ -315,7 +316,21 @@ export class ClientCore {
       if (list) list.push(m);
       else byLead.set(id, [m]);
     }
-    return rows.map((row) => toView(row, byLead.get(row.id) ?? []));
+    const seen = new Set<string>();
+    const views = rows.map((row) => {
+      seen.add(row.id);
+      const pendingHere = byLead.get(row.id) ?? [];
+      // The same objects while nothing changed: parsing 10,000 leads on every queue read costs
+      // more than ordering them, and the priority code remembers work per lead object.
+      const key = `${row.server_updated_at}|${row.lead.length}|${row.timeline.length}|${row.revoked_at ?? ''}|${pendingHere.map((m) => m.mutationId).join(',')}`;
+      const cached = this.viewCache.get(row.id);
+      if (cached?.key === key) return cached.view;
+      const view = toView(row, pendingHere);
+      this.viewCache.set(row.id, { key, view });
+      return view;
+    });
+    for (const id of this.viewCache.keys()) if (!seen.has(id)) this.viewCache.delete(id);
+    return views;
   }
 }
 

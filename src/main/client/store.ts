@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { preparedQueries } from '../../shared/db/prepared-query';
 import { uuidv7 } from '../../shared/ids';
 import type { Lead } from '../../shared/lead';
 import type { MutationName, TimelineEntry } from '../../shared/sync-protocol';
@@ -8,6 +9,7 @@ import type { LocalDatabase, LocalLeadsTable, RejectedTable } from './schema';
 /* Repository functions over the local database. Each takes the database or a transaction. */
 
 type Db = Kysely<LocalDatabase> | Transaction<LocalDatabase>;
+const prepareQuery = preparedQueries<LocalDatabase>();
 
 export const STATE_KEYS = {
   clientId: 'client_id',
@@ -178,52 +180,66 @@ export async function putServerLead(
   return false;
 }
 
+type ServerCopy = { id: string; lead: string; timeline: string; status: string; updatedAt: number };
+
+/** Stores a lead this client does not hold yet; changes nothing (0 rows) when it does. */
+const insertLeadQuery = prepareQuery((db, p: ServerCopy) =>
+  db
+    .insertInto('leads')
+    .values({
+      id: p.id,
+      lead: p.lead,
+      timeline: p.timeline,
+      status: p.status as Lead['status'],
+      server_updated_at: p.updatedAt,
+      revoked_reason: null,
+      revoked_at: null,
+      notified_at: null,
+    })
+    .onConflict((oc) => oc.column('id').doNothing()),
+);
+
 /**
- * Stores a page of the server's leads with their timelines: one query to learn which are new,
- * then one multi-row upsert per chunk (a first sync writes thousands). Like `putServerLead`, an
- * older copy never replaces a newer one. Returns the ids that were new to this client.
+ * Replaces the stored copy unless it is newer; a server copy clears a revocation (the lead is
+ * this rep's again). notified_at is kept: the lead was already announced (or not).
+ */
+const updateLeadQuery = prepareQuery((db, p: ServerCopy) =>
+  db
+    .updateTable('leads')
+    .set({
+      lead: p.lead,
+      timeline: p.timeline,
+      status: p.status as Lead['status'],
+      server_updated_at: p.updatedAt,
+      revoked_reason: null,
+      revoked_at: null,
+    })
+    .where('id', '=', p.id)
+    .where('server_updated_at', '<=', p.updatedAt),
+);
+
+/**
+ * Stores the server's copies of these leads (a pull page); returns the ids that were not in the
+ * database before. Prepared statements, one or two per row: a first sync writes 10,000 rows, and
+ * building a multi-row upsert through Kysely for each page cost more than the writes themselves
+ * (docs/benchmarks.md). A new lead is one insert; a known one an insert that changes nothing,
+ * then the update.
  */
 export async function putServerLeads(
   db: Db,
   items: readonly { lead: Lead; timeline: readonly TimelineEntry[] }[],
 ): Promise<Set<string>> {
   const fresh = new Set<string>();
-  // 8 columns per row: 100 rows stay far below SQLite's bound-parameter limit.
-  for (let i = 0; i < items.length; i += 100) {
-    const chunk = items.slice(i, i + 100);
-    const ids = chunk.map((c) => c.lead.id);
-    const known = new Set(
-      (await db.selectFrom('leads').select('id').where('id', 'in', ids).execute()).map((r) => r.id),
-    );
-    for (const id of ids) if (!known.has(id)) fresh.add(id);
-    await db
-      .insertInto('leads')
-      .values(
-        chunk.map(({ lead, timeline }) => ({
-          id: lead.id,
-          lead: JSON.stringify(lead),
-          timeline: JSON.stringify(timeline),
-          status: lead.status,
-          server_updated_at: Date.parse(lead.updatedAt),
-          revoked_reason: null,
-          revoked_at: null,
-          notified_at: null,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .column('id')
-          .doUpdateSet((eb) => ({
-            lead: eb.ref('excluded.lead'),
-            timeline: eb.ref('excluded.timeline'),
-            status: eb.ref('excluded.status'),
-            server_updated_at: eb.ref('excluded.server_updated_at'),
-            revoked_reason: null,
-            revoked_at: null,
-          }))
-          .where('excluded.server_updated_at', '>=', (eb) => eb.ref('leads.server_updated_at')),
-      )
-      .execute();
+  for (const { lead, timeline } of items) {
+    const copy: ServerCopy = {
+      id: lead.id,
+      lead: JSON.stringify(lead),
+      timeline: JSON.stringify(timeline),
+      status: lead.status,
+      updatedAt: Date.parse(lead.updatedAt),
+    };
+    if ((await insertLeadQuery.run(db, copy)) === 1) fresh.add(lead.id);
+    else await updateLeadQuery.run(db, copy);
   }
   return fresh;
 }

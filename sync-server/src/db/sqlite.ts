@@ -1,7 +1,8 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { withStatementCache } from '../../../src/shared/db/statement-cache';
 import type { Database } from './schema';
 
 /*
@@ -59,29 +60,6 @@ export function openSqlite(file: string): SqliteHandle {
       // Kysely's destroy closes the better-sqlite3 handles once queued queries finish.
       if (readDb !== db) await readDb.destroy();
       await db.destroy();
-    },
-  };
-}
-
-/**
- * Kysely's SQLite driver calls `prepare` for every query; compiling the same SQL again costs more
- * than running it. Queries built by Kysely have a bounded set of SQL texts (values are bound
- * parameters), so caching prepared statements by text is safe and bounded. better-sqlite3 runs
- * statements synchronously, so one statement object is never used by two queries at once.
- */
-function withStatementCache(raw: BetterSqlite3.Database): SqliteDatabase {
-  const cache = new Map<string, BetterSqlite3.Statement>();
-  return {
-    close: () => raw.close(),
-    prepare(sql: string) {
-      let stmt = cache.get(sql);
-      if (!stmt) {
-        stmt = raw.prepare(sql);
-        // Only texts with a fixed shape recur; `in (...)` lists of varying length would not.
-        if (cache.size >= 500) cache.clear();
-        cache.set(sql, stmt);
-      }
-      return stmt;
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Lead, LeadSignal, ScoreReason } from '../../../src/shared/lead';
 import type { Team, User } from '../../../src/shared/user';
-import type { LeadRow, TeamRow, UserRow } from '../db/schema';
+import type { TimelineEntry } from '../../../src/shared/sync-protocol';
+import type { LeadEventRow, LeadRow, TeamRow, UserRow } from '../db/schema';
 
 const iso = (ms: number) => new Date(Number(ms)).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
@@ -57,5 +58,16 @@ export function toLead(row: LeadRow): Lead {
     callbackAt: isoOrNull(row.callback_at),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
+  };
+}
+
+/** A lead event as timelines show it (the sync protocol's TimelineEntry). */
+export function toTimelineEntry(row: LeadEventRow): TimelineEntry {
+  return {
+    id: row.id,
+    type: row.type,
+    at: iso(row.at),
+    actorId: row.actor_id,
+    data: JSON.parse(row.data) as Record<string, unknown>,
   };
 }

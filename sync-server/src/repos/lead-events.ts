@@ -44,23 +44,3 @@ export function listLeadEvents(db: Db, leadId: string): Promise<LeadEventRow[]> 
 }
 
 /** The timelines of several leads, each in order (a pull page reads them in one query). */
-export async function listEventsOfLeads(
-  db: Db,
-  leadIds: readonly string[],
-): Promise<Map<string, LeadEventRow[]>> {
-  const byLead = new Map<string, LeadEventRow[]>();
-  if (leadIds.length === 0) return byLead;
-  const rows = await db
-    .selectFrom('lead_events')
-    .selectAll()
-    .where('lead_id', 'in', [...leadIds])
-    .orderBy('lead_id')
-    .orderBy('id')
-    .execute();
-  for (const row of rows) {
-    const list = byLead.get(row.lead_id);
-    if (list) list.push(row);
-    else byLead.set(row.lead_id, [row]);
-  }
-  return byLead;
-}

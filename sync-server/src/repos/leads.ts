@@ -173,36 +173,3 @@ export function waitingLeads(
     .limit(limit)
     .execute();
 }
-
-export async function findLeadsByIds(db: Db, ids: readonly string[]): Promise<LeadRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('leads')
-    .selectAll()
-    .where('id', 'in', [...ids])
-    .execute();
-}
-
-/**
- * A page of the leads a first sync sends a user: those assigned to them that are still in their
- * queue, and those that left it recently (so the app can show today's work), by id.
- */
-export function listSnapshotLeads(
-  db: Db,
-  userId: string,
-  afterId: string,
-  closedSince: number,
-  limit: number,
-): Promise<LeadRow[]> {
-  return db
-    .selectFrom('leads')
-    .selectAll()
-    .where('assigned_to', '=', userId)
-    .where('id', '>', afterId)
-    .where((eb) =>
-      eb.or([eb('status', 'in', ['assigned', 'working']), eb('updated_at', '>=', closedSince)]),
-    )
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-}

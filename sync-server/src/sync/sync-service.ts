@@ -5,16 +5,14 @@ import {
   type PushRequest,
   type PushResponse,
   type SyncChange,
-  type TimelineEntry,
 } from '../../../src/shared/sync-protocol';
-import type { LeadEventRow, UserRow } from '../db/schema';
+import type { UserRow } from '../db/schema';
 import type { WriteContext, WriteQueue } from '../db/write-queue';
-import { toLead, toUser } from '../domain/mappers';
+import { toUser } from '../domain/mappers';
 import { ApiError } from '../errors';
 import type { Db } from '../repos/db-types';
 import { headSeq, listChangesSince } from '../repos/lead-changes';
-import { listEventsOfLeads } from '../repos/lead-events';
-import { findLeadsByIds, listSnapshotLeads } from '../repos/leads';
+import { findWireByIds, listSnapshotWire } from '../repos/lead-wire';
 import {
   advanceSyncClient,
   findSyncClient,
@@ -127,7 +125,12 @@ export class SyncService {
     return { mutationId: m.mutationId, status: 'applied' };
   }
 
-  async pull(user: UserRow, cursorText: string | undefined, limit: number): Promise<PullResponse> {
+  /**
+   * One page of changes for this user, as the JSON text of a PullResponse. Leads arrive from
+   * SQLite already serialised (repos/lead-wire.ts); the page is put together around them, never
+   * parsed and serialised again.
+   */
+  async pull(user: UserRow, cursorText: string | undefined, limit: number): Promise<string> {
     const db = this.deps.readDb;
     let cursor: PullCursor;
     if (cursorText === undefined) {
@@ -147,31 +150,28 @@ export class SyncService {
         : await this.logPage(user, cursor, limit);
     const fresh = await findUserById(db, user.id);
     if (!fresh) throw ApiError.unauthorized();
-    return {
-      ...page,
+    // Key for key what PullResponse declares; `changes` holds JSON texts.
+    const head: Omit<PullResponse, 'changes' | 'user' | 'serverTime'> = {
       cursor: encodeCursor(page.cursor),
-      user: toUser(fresh),
-      serverTime: new Date(this.deps.clock()).toISOString(),
+      hasMore: page.hasMore,
     };
+    return (
+      `{"cursor":${JSON.stringify(head.cursor)},"hasMore":${String(head.hasMore)},` +
+      `"changes":[${page.changes.join(',')}],` +
+      `"user":${JSON.stringify(toUser(fresh))},` +
+      `"serverTime":${JSON.stringify(new Date(this.deps.clock()).toISOString())}}`
+    );
   }
 
   private async snapshotPage(
     user: UserRow,
     cursor: Extract<PullCursor, { kind: 'snapshot' }>,
     limit: number,
-  ): Promise<{ cursor: PullCursor; hasMore: boolean; changes: SyncChange[] }> {
+  ): Promise<Page> {
     const since = this.deps.clock() - SNAPSHOT_CLOSED_WINDOW_MS;
-    const rows = await listSnapshotLeads(this.deps.readDb, user.id, cursor.after, since, limit + 1);
+    const rows = await listSnapshotWire(this.deps.readDb, user.id, cursor.after, since, limit + 1);
     const page = rows.slice(0, limit);
-    const timelines = await listEventsOfLeads(
-      this.deps.readDb,
-      page.map((l) => l.id),
-    );
-    const changes: SyncChange[] = page.map((row) => ({
-      type: 'lead',
-      lead: toLead(row),
-      timeline: (timelines.get(row.id) ?? []).map(toTimelineEntry),
-    }));
+    const changes = page.map((row) => row.change);
     const last = page[page.length - 1];
     if (rows.length > limit && last) {
       return { cursor: { ...cursor, after: last.id }, hasMore: true, changes };
@@ -183,7 +183,7 @@ export class SyncService {
     user: UserRow,
     cursor: Extract<PullCursor, { kind: 'log' }>,
     limit: number,
-  ): Promise<{ cursor: PullCursor; hasMore: boolean; changes: SyncChange[] }> {
+  ): Promise<Page> {
     const db = this.deps.readDb;
     const rows = await listChangesSince(db, user.id, cursor.seq, limit + 1);
     const page = rows.slice(0, limit);
@@ -194,28 +194,24 @@ export class SyncService {
       newest.set(row.lead_id, row);
     }
     const upserts = [...newest.values()].filter((r) => r.kind === 'upsert').map((r) => r.lead_id);
-    const leads = new Map((await findLeadsByIds(db, upserts)).map((l) => [l.id, l]));
-    const timelines = await listEventsOfLeads(db, upserts);
-    const changes: SyncChange[] = [];
+    const leads = new Map((await findWireByIds(db, upserts)).map((l) => [l.id, l]));
+    const changes: string[] = [];
     for (const row of newest.values()) {
       if (row.kind === 'revoke') {
-        changes.push({
+        const revoked: SyncChange = {
           type: 'revoked',
           leadId: row.lead_id,
           reason: row.reason ?? 'the lead was moved',
           at: new Date(Number(row.at)).toISOString(),
-        });
+        };
+        changes.push(JSON.stringify(revoked));
         continue;
       }
       const lead = leads.get(row.lead_id);
       // Moved away after this entry: its revoke is further on in the log; never send another
       // rep's lead as it is now.
-      if (!lead || lead.assigned_to !== user.id) continue;
-      changes.push({
-        type: 'lead',
-        lead: toLead(lead),
-        timeline: (timelines.get(lead.id) ?? []).map(toTimelineEntry),
-      });
+      if (!lead || lead.assignedTo !== user.id) continue;
+      changes.push(lead.change);
     }
     const lastRow = page[page.length - 1];
     return {
@@ -226,12 +222,9 @@ export class SyncService {
   }
 }
 
-function toTimelineEntry(row: LeadEventRow): TimelineEntry {
-  return {
-    id: row.id,
-    type: row.type,
-    at: new Date(Number(row.at)).toISOString(),
-    actorId: row.actor_id,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-  };
+/** A page of changes, each a SyncChange as JSON text. */
+interface Page {
+  readonly cursor: PullCursor;
+  readonly hasMore: boolean;
+  readonly changes: string[];
 }

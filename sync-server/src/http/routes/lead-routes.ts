@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { LEAD_STATUSES, leadInputSchema } from '../../../../src/shared/lead';
-import { toLead } from '../../domain/mappers';
+import { toLead, toTimelineEntry } from '../../domain/mappers';
 import { ApiError } from '../../errors';
 import type { IntakeService } from '../../intake/intake-service';
 import type { Db } from '../../repos/db-types';
@@ -118,13 +118,7 @@ export function leadRoutes(app: FastifyInstance, deps: LeadRouteDeps): void {
     if (!row) throw ApiError.notFound('lead');
     const events = await listLeadEvents(deps.db, id);
     return {
-      events: events.map((e) => ({
-        id: e.id,
-        type: e.type,
-        at: new Date(Number(e.at)).toISOString(),
-        actorId: e.actor_id,
-        data: JSON.parse(e.data) as Record<string, unknown>,
-      })),
+      events: events.map(toTimelineEntry),
     };
   });
 }

@@ -37,12 +37,14 @@ export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
     return deps.sync.push(user, body);
   });
 
-  app.get(SYNC_PULL_PATH, async (request) => {
+  app.get(SYNC_PULL_PATH, async (request, reply) => {
     const { user } = await deps.auth.user(request);
     const header = request.headers[SYNC_PROTOCOL_HEADER];
     if (header !== String(SYNC_PROTOCOL_VERSION)) throw incompatibleProtocol(header ?? 'none');
     const query = parseOr422(PullQuerySchema, request.query, 'query');
-    return deps.sync.pull(user, query.cursor, query.limit);
+    const body = await deps.sync.pull(user, query.cursor, query.limit);
+    // Already JSON text (see SyncService.pull): sent as it is.
+    return reply.type('application/json; charset=utf-8').send(body);
   });
 
   app.post('/api/v1/leads/:id/reassign', async (request) => {

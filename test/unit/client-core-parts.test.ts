@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay } from '../../src/main/client/backoff';
+import { ToastBatcher, type Toast } from '../../src/main/client/notifier';
+import { overlay, type PendingMutation } from '../../src/main/client/overlay';
+import { ClientCommandSchema } from '../../src/main/client/api';
+import type { Lead } from '../../src/shared/lead';
+
+const LEAD: Lead = {
+  id: '0192f4a1-7c3e-7a1b-9f2e-000000000001',
+  source: 'web_form',
+  externalId: null,
+  name: 'Ada Byron',
+  email: 'ada@engines.example',
+  phone: null,
+  company: 'Analytical Engines',
+  title: null,
+  country: 'GB',
+  region: null,
+  timezone: null,
+  message: null,
+  signals: [{ type: 'demo_request', at: '2026-11-20T10:00:00.000Z' }],
+  fields: {},
+  score: 90,
+  tier: 'hot',
+  scoreReasons: [],
+  status: 'assigned',
+  teamId: 't',
+  assignedTo: 'u',
+  assignedAt: '2026-11-20T10:00:00.000Z',
+  receivedAt: '2026-11-20T10:00:00.000Z',
+  firstTouchAt: null,
+  seenAt: null,
+  attempts: 0,
+  lastAttemptAt: null,
+  lastDisposition: null,
+  callbackAt: null,
+  createdAt: '2026-11-20T10:00:00.000Z',
+  updatedAt: '2026-11-20T10:00:00.000Z',
+};
+
+const m = (mutationId: number, name: PendingMutation['name'], args: unknown): PendingMutation => ({
+  mutationId,
+  name,
+  args,
+  occurredAt: `2026-11-20T10:0${mutationId}:00.000Z`,
+});
+
+describe('overlay: what the rep sees before the server acknowledges', () => {
+  it('applies pending outcomes, callbacks and notes in order, like the server will', () => {
+    const view = overlay(
+      LEAD,
+      [],
+      [
+        m(1, 'markSeen', { leadId: LEAD.id }),
+        m(2, 'logOutcome', { outcomeId: LEAD.id, leadId: LEAD.id, disposition: 'no_answer' }),
+        m(3, 'logOutcome', {
+          outcomeId: LEAD.id,
+          leadId: LEAD.id,
+          disposition: 'callback',
+          callbackAt: '2026-11-21T09:00:00.000Z',
+        }),
+        m(4, 'addNote', { noteId: LEAD.id, leadId: LEAD.id, text: 'wants pricing' }),
+      ],
+    );
+    expect(view.lead).toMatchObject({
+      seenAt: '2026-11-20T10:01:00.000Z',
+      attempts: 2,
+      firstTouchAt: '2026-11-20T10:02:00.000Z',
+      lastDisposition: 'callback',
+      status: 'working',
+      callbackAt: '2026-11-21T09:00:00.000Z',
+    });
+    expect(view.pending).toBe(4);
+    expect(view.timeline.map((t) => [t.type, t.pending])).toEqual([
+      ['outcome', true],
+      ['outcome', true],
+      ['note', true],
+    ]);
+  });
+
+  it('a winning outcome takes the lead out of the queue; other leads and bad rows are ignored', () => {
+    const view = overlay(
+      LEAD,
+      [],
+      [
+        m(1, 'logOutcome', { outcomeId: LEAD.id, leadId: LEAD.id, disposition: 'meeting_booked' }),
+        m(2, 'logOutcome', { outcomeId: LEAD.id, leadId: 'another', disposition: 'no_answer' }),
+        m(3, 'logOutcome', { leadId: LEAD.id }),
+      ],
+    );
+    expect(view.lead).toMatchObject({ status: 'won', attempts: 1, callbackAt: null });
+    expect(view.pending).toBe(1);
+  });
+});
+
+describe('backoff with full jitter', () => {
+  it('stays within [0, min(cap, base * 2^attempt))', () => {
+    const opts = { baseMs: 500, capMs: 30_000 };
+    expect(backoffDelay(0, opts, () => 0.999)).toBe(499);
+    expect(backoffDelay(3, opts, () => 0.5)).toBe(2000);
+    expect(backoffDelay(20, opts, () => 0.999)).toBe(29_970);
+    expect(backoffDelay(1000, opts, () => 0)).toBe(0);
+  });
+});
+
+describe('toasts', () => {
+  it('one toast per lead, and a burst collapses into one summary', async () => {
+    const shown: Toast[] = [];
+    const reports: unknown[] = [];
+    let now = 0;
+    const batcher = new ToastBatcher(
+      { show: (t) => (shown.push(t), Promise.resolve()) },
+      (r) => reports.push(r),
+      50,
+      () => now,
+    );
+    batcher.add([LEAD]);
+    expect(shown).toEqual([
+      {
+        title: 'Hot lead: Ada Byron',
+        body: 'Analytical Engines · demo request · web_form',
+        leadId: LEAD.id,
+      },
+    ]);
+    now = 10;
+    batcher.add([{ ...LEAD, id: 'b', name: 'Grace' }]);
+    batcher.add([{ ...LEAD, id: 'c', name: 'Alan', tier: 'warm' }]);
+    expect(shown).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(shown[1]).toEqual({ title: '2 new leads', body: '1 hot: Grace' });
+    expect(reports).toEqual([
+      { leadIds: [LEAD.id], summary: false },
+      { leadIds: ['b', 'c'], summary: true },
+    ]);
+  });
+
+  it('a failing notifier is reported, never thrown', async () => {
+    const reports: unknown[] = [];
+    const batcher = new ToastBatcher(
+      { show: () => Promise.reject(new Error('no notification daemon')) },
+      (r) => reports.push(r),
+    );
+    batcher.add([LEAD]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(reports).toContainEqual({ error: 'no notification daemon' });
+  });
+});
+
+describe('command validation', () => {
+  it('names the failing field', () => {
+    const bad = ClientCommandSchema.safeParse({
+      type: 'scheduleCallback',
+      leadId: LEAD.id,
+      at: 'tomorrow',
+    });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['at']);
+    expect(ClientCommandSchema.safeParse({ type: 'deleteEverything' }).success).toBe(false);
+  });
+});
