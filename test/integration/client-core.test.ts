@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientCore, signIn, SignInError } from '../../src/main/client/client-core';
-import type { ClientEvent } from '../../src/main/client/api';
+import type { ClientEvent } from '../../src/shared/client-api';
 import type { Notifier, Toast } from '../../src/main/client/notifier';
 import type { Lead } from '../../src/shared/lead';
+import { EventLog as GenericEventLog } from '../helpers/event-log';
 import { http } from '../helpers/http';
 import {
   createApiKey,
@@ -34,35 +35,7 @@ class RecordingNotifier implements Notifier {
   }
 }
 
-class EventLog {
-  readonly events: ClientEvent[] = [];
-  private waiters: { match: (e: ClientEvent) => boolean; resolve: (e: ClientEvent) => void }[] = [];
-  readonly listener = (event: ClientEvent) => {
-    this.events.push(event);
-    this.waiters = this.waiters.filter((w) => {
-      if (!w.match(event)) return true;
-      w.resolve(event);
-      return false;
-    });
-  };
-  next(match: (e: ClientEvent) => boolean, timeoutMs = 10_000): Promise<ClientEvent> {
-    const seen = this.events.find(match);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error('timed out waiting for a client event')),
-        timeoutMs,
-      );
-      this.waiters.push({
-        match,
-        resolve: (e) => {
-          clearTimeout(timer);
-          resolve(e);
-        },
-      });
-    });
-  }
-}
+class EventLog extends GenericEventLog<ClientEvent> {}
 
 const FAST = { backoff: { baseMs: 50, capMs: 500 }, toastWindowMs: 300, requestTimeoutMs: 3000 };
 

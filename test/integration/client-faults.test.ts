@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientEvent } from '../../src/main/client/api';
+import type { ClientEvent } from '../../src/shared/client-api';
 import { ClientCore, signIn } from '../../src/main/client/client-core';
 import type { Lead } from '../../src/shared/lead';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';

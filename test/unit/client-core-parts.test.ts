@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/main/client/backoff';
 import { ToastBatcher, type Toast } from '../../src/main/client/notifier';
 import { overlay, type PendingMutation } from '../../src/main/client/overlay';
-import { ClientCommandSchema } from '../../src/main/client/api';
+import { ClientCommandSchema } from '../../src/shared/client-api';
 import type { Lead } from '../../src/shared/lead';
 
 const LEAD: Lead = {

@@ -15,7 +15,7 @@ import {
   type QueueItem,
   type RejectedChange,
   type SyncStatus,
-} from './api';
+} from '../../shared/client-api';
 import { SyncEngine, type EngineOptions } from './engine';
 import { openLocalDb, type LocalDb } from './local-db';
 import type { Notifier } from './notifier';

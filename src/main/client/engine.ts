@@ -16,7 +16,7 @@ import {
   type Mutation,
   type PullResponse,
 } from '../../shared/sync-protocol';
-import type { ClientEvent } from './api';
+import type { ClientEvent } from '../../shared/client-api';
 import { backoffDelay, SYNC_BACKOFF, type BackoffOptions } from './backoff';
 import type { Notifier } from './notifier';
 import { ToastBatcher } from './notifier';

@@ -1,7 +1,7 @@
 import { DISPOSITION_INFO } from '../../shared/dispositions';
 import type { Lead } from '../../shared/lead';
 import { MutationArgsSchemas, type MutationName } from '../../shared/sync-protocol';
-import type { LocalTimelineEntry } from './api';
+import type { LocalTimelineEntry } from '../../shared/client-api';
 
 /** An outbox entry, parsed. */
 export interface PendingMutation {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { describeIssues, fieldIssues } from '../../shared/validation';
-import type { ClientEvent } from '../client/api';
+import type { ClientEvent } from '../../shared/client-api';
 import { ClientCore, CommandError, SignInError, signIn } from '../client/client-core';
 import { NodeNotifier, type Notifier } from '../client/notifier';
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { DISPOSITIONS } from '../../shared/dispositions';
-import type { Lead } from '../../shared/lead';
-import type { QueueRow } from '../../shared/priority';
-import type { RejectionCode, TimelineEntry } from '../../shared/sync-protocol';
+import { DISPOSITIONS } from './dispositions';
+import type { Lead } from './lead';
+import type { QueueRow } from './priority';
+import type { RejectionCode, TimelineEntry } from './sync-protocol';
 
 /*
- * The client core's public face: commands in, events out. The desktop app's IPC exposes exactly
- * this (the renderer sends commands, main validates them with these schemas), and the headless
- * client prints the events as JSON lines.
+ * The client core's public face: commands in, events out. The desktop app's IPC carries exactly
+ * these (app-api.ts; the renderer sends commands, main validates them with these schemas), and
+ * the headless client prints the events as JSON lines. No Node here: the renderer imports it.
  */
 
 const uuid = z.string().regex(/^[0-9a-f-]{36}$/, 'must be a lead id');

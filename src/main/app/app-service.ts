@@ -1,0 +1,278 @@
+import { z } from 'zod';
+import {
+  type AppError,
+  type AppEvent,
+  type AppMethod,
+  AppRequestEnvelopeSchema,
+  AppRequestSchemas,
+  type AppResult,
+  type AppResults,
+  type AppSession,
+} from '../../shared/app-api';
+import { plainRow } from '../../shared/priority';
+import { fieldIssues } from '../../shared/validation';
+import {
+  ClientCore,
+  type ClientCoreOptions,
+  CommandError,
+  signIn,
+  SignInError,
+} from '../client/client-core';
+import type { Notifier } from '../client/notifier';
+import { requestJson } from '../client/transport';
+import { openExternalSafely } from '../external-links';
+
+/*
+ * Everything the desktop app does for its window, in plain Node: the session, the client core,
+ * and the one entry point every renderer request goes through (`handle`), which validates it
+ * against src/shared/app-api.ts and never throws. The Electron shell only carries messages to
+ * and from it (over IPC, from a utility process); the E2E tests carry the same messages over a
+ * WebSocket; neither adds logic.
+ */
+
+/** What is kept between runs to stay signed in. The token is a secret: see SecretStore. */
+export const StoredSessionSchema = z.strictObject({
+  serverUrl: z.string().min(1),
+  token: z.string().min(1),
+  user: z.strictObject({ id: z.string(), email: z.string(), name: z.string() }),
+});
+export type StoredSession = z.infer<typeof StoredSessionSchema>;
+
+/**
+ * Where the session is kept. The app's store encrypts it with the OS keychain (Electron's
+ * safeStorage) before it touches the disk; tests keep it in memory.
+ */
+export interface SecretStore {
+  load(): Promise<StoredSession | null>;
+  save(session: StoredSession): Promise<void>;
+  clear(): Promise<void>;
+}
+
+export class MemorySecretStore implements SecretStore {
+  private value: StoredSession | null = null;
+  load() {
+    return Promise.resolve(this.value);
+  }
+  save(session: StoredSession) {
+    this.value = session;
+    return Promise.resolve();
+  }
+  clear() {
+    this.value = null;
+    return Promise.resolve();
+  }
+}
+
+export interface AppServiceOptions {
+  /** The app's data folder; each user's local database lives inside it. */
+  readonly dataDir: string;
+  readonly secrets: SecretStore;
+  readonly notifier: Notifier;
+  /** Hands an allowed URL to the OS (the app: shell.openExternal; tests: a recorder). */
+  readonly openExternal: (url: string) => void | Promise<void>;
+  readonly clock?: () => number;
+  readonly engine?: ClientCoreOptions['engine'];
+}
+
+type Handler<M extends AppMethod> = (
+  params: z.output<(typeof AppRequestSchemas)[M]>,
+) => Promise<AppResults[M]>;
+
+export class AppService {
+  private core: ClientCore | null = null;
+  private session: StoredSession | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private readonly listeners = new Set<(event: AppEvent) => void>();
+  private readonly clock: () => number;
+  /** Requests run one after another: a sign-out never races the command before it. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly options: AppServiceOptions) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Starts the service; signed in again at once when a session was kept. */
+  static async start(options: AppServiceOptions): Promise<AppService> {
+    const service = new AppService(options);
+    const kept = await options.secrets.load().catch(() => null);
+    const parsed = StoredSessionSchema.safeParse(kept);
+    if (parsed.success) await service.openCore(parsed.data);
+    return service;
+  }
+
+  onEvent(listener: (event: AppEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** One renderer request, validated; the answer is always a result, never a throw. */
+  handle(envelope: unknown): Promise<AppResult<AppMethod>> {
+    const run = this.tail.then(() => this.dispatch(envelope));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    await this.closeCore();
+    this.listeners.clear();
+  }
+
+  private async dispatch(envelope: unknown): Promise<AppResult<AppMethod>> {
+    const outer = AppRequestEnvelopeSchema.safeParse(envelope);
+    if (!outer.success) return failure(invalid(outer.error));
+    const method = outer.data.method;
+    if (!Object.hasOwn(AppRequestSchemas, method)) {
+      return failure({ code: 'unknown_method', message: `there is no method "${method}"` });
+    }
+    const m = method as AppMethod;
+    const params = AppRequestSchemas[m].safeParse(outer.data.params ?? {});
+    if (!params.success) return failure(invalid(params.error));
+    try {
+      const handler = this.handlers[m] as Handler<AppMethod>;
+      return { ok: true, value: await handler(params.data) };
+    } catch (error) {
+      return failure(toAppError(error));
+    }
+  }
+
+  private readonly handlers: { [M in AppMethod]: Handler<M> } = {
+    'session.get': () => Promise.resolve(this.publicSession()),
+    'session.signIn': async ({ serverUrl, email, password }) => {
+      const url = serverUrl.replace(/\/+$/, '');
+      const session = await signIn(url, email, password);
+      await this.closeCore();
+      const { id, email: userEmail, name } = session.user;
+      const stored: StoredSession = {
+        serverUrl: url,
+        token: session.token,
+        user: { id, email: userEmail, name },
+      };
+      await this.options.secrets.save(stored);
+      await this.openCore(stored);
+      const pub = this.publicSession();
+      if (!pub) throw new Error('signed in without a session');
+      return pub;
+    },
+    'session.signOut': async () => {
+      const session = this.session;
+      await this.closeCore();
+      await this.options.secrets.clear();
+      if (session) {
+        // Ends the token on the server too; offline, it simply expires there.
+        await requestJson('POST', `${session.serverUrl}/api/v1/auth/logout`, z.unknown(), {
+          token: session.token,
+          timeoutMs: 3000,
+        }).catch(() => undefined);
+      }
+      this.emit({ type: 'session.changed', session: null });
+      return null;
+    },
+    'queue.get': async () => {
+      const at = this.clock();
+      const items = await this.signedIn().getQueue(at);
+      return {
+        at,
+        items: items.map((i) => ({ lead: i.lead, pending: i.pending, row: plainRow(i.row) })),
+      };
+    },
+    'lead.get': ({ id }) => this.signedIn().getLead(id),
+    'lead.command': (command) => this.signedIn().execute(command),
+    'status.get': () => this.signedIn().getStatus(),
+    'rejected.list': () => this.signedIn().listRejected(),
+    'rejected.dismiss': async ({ mutationId }) => {
+      await this.signedIn().dismissRejected(mutationId);
+      return null;
+    },
+    'sync.now': () => {
+      this.signedIn().syncNow();
+      return Promise.resolve(null);
+    },
+    'link.open': ({ url }) => {
+      const opened = openExternalSafely(url, this.options.openExternal);
+      if (!opened) {
+        throw new AppFailure({
+          code: 'link_refused',
+          message: 'only tel:, callto:, mailto: and https: links can be opened',
+        });
+      }
+      return Promise.resolve({ opened });
+    },
+  };
+
+  private signedIn(): ClientCore {
+    if (!this.core) throw new AppFailure({ code: 'not_signed_in', message: 'sign in first' });
+    return this.core;
+  }
+
+  private publicSession(): AppSession | null {
+    return this.session ? { serverUrl: this.session.serverUrl, user: this.session.user } : null;
+  }
+
+  private async openCore(session: StoredSession): Promise<void> {
+    this.core = await ClientCore.open({
+      dataDir: this.options.dataDir,
+      serverUrl: session.serverUrl,
+      session: { token: session.token, user: session.user },
+      notifier: this.options.notifier,
+      ...(this.options.clock && { clock: this.options.clock }),
+      ...(this.options.engine && { engine: this.options.engine }),
+    });
+    this.session = session;
+    this.unsubscribe = this.core.on((event) => this.emit(event));
+    this.emit({ type: 'session.changed', session: this.publicSession() });
+  }
+
+  private async closeCore(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    const core = this.core;
+    this.core = null;
+    this.session = null;
+    await core?.close();
+  }
+
+  private emit(event: AppEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // One broken listener (a closed window) must not stop the others or the core.
+        console.error('[app] event listener failed', error);
+      }
+    }
+  }
+}
+
+/** A failure the rep is meant to read, with its code. */
+class AppFailure extends Error {
+  constructor(readonly error: AppError) {
+    super(error.message);
+  }
+}
+
+function failure(error: AppError): { ok: false; error: AppError } {
+  return { ok: false, error };
+}
+
+function invalid(error: z.ZodError): AppError {
+  const fields = fieldIssues(error);
+  return {
+    code: 'invalid_request',
+    message: fields.map((f) => `${f.field} ${f.message}`).join('; ') || 'the request is not valid',
+    fields,
+  };
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppFailure) return error.error;
+  if (error instanceof SignInError) return { code: error.code, message: error.message };
+  if (error instanceof CommandError) {
+    return { code: 'invalid_request', message: error.message, fields: error.fields };
+  }
+  console.error('[app] request failed', error);
+  return {
+    code: 'internal',
+    message: error instanceof Error ? error.message : 'something went wrong',
+  };
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import {
+  type ClientCommand,
+  ClientCommandSchema,
+  type ClientEvent,
+  type LocalLead,
+  type QueueItem,
+  type RejectedChange,
+  type SyncStatus,
+} from './client-api';
+
+/*
+ * The desktop app's one IPC contract: what the renderer may ask of the app, and what it is told.
+ *
+ * Defined once, here, for every side: the preload exposes one function per method (never a raw
+ * channel), main validates every request with these schemas before anything runs, and the E2E
+ * test bridge carries the same requests over a WebSocket. A method not listed here does not exist.
+ *
+ *   const result = await window.pounce.app.call('lead.command', { type: 'markSeen', leadId });
+ *   if (!result.ok) show(result.error.message);
+ */
+
+const leadId = z.string().regex(/^[0-9a-f-]{36}$/, 'must be a lead id');
+const empty = z.strictObject({});
+
+/** Parameters of each method, validated in main. */
+export const AppRequestSchemas = {
+  /** Who is signed in, to which server (null: show the sign-in screen). */
+  'session.get': empty,
+  'session.signIn': z.strictObject({
+    serverUrl: z
+      .string()
+      .trim()
+      .max(2048)
+      .refine((v) => /^https?:\/\/[^\s/]+/i.test(v), 'must be an http:// or https:// address'),
+    email: z.string().trim().min(1, 'is required').max(254),
+    password: z.string().min(1, 'is required').max(1024),
+  }),
+  'session.signOut': empty,
+  /** The queue in priority order, as of the app's clock now. */
+  'queue.get': empty,
+  'lead.get': z.strictObject({ id: leadId }),
+  /** A change the rep makes: an outcome, a note, a callback, seen, availability. */
+  'lead.command': ClientCommandSchema,
+  'status.get': empty,
+  'rejected.list': empty,
+  'rejected.dismiss': z.strictObject({ mutationId: z.number().int().positive() }),
+  'sync.now': empty,
+  /** tel:, callto:, mailto: and https: only (see src/main/external-links.ts). */
+  'link.open': z.strictObject({ url: z.string().min(1).max(2048) }),
+} as const;
+
+export type AppMethod = keyof typeof AppRequestSchemas;
+export const APP_METHODS = Object.keys(AppRequestSchemas) as readonly AppMethod[];
+
+export type AppParams<M extends AppMethod> = z.input<(typeof AppRequestSchemas)[M]>;
+
+export interface AppSession {
+  readonly serverUrl: string;
+  readonly user: { readonly id: string; readonly email: string; readonly name: string };
+}
+
+/** A queue row as plain data (it crosses a process boundary). */
+export type AppQueueItem = QueueItem;
+
+/** What each method answers when it succeeds. */
+export interface AppResults {
+  'session.get': AppSession | null;
+  'session.signIn': AppSession;
+  'session.signOut': null;
+  'queue.get': { readonly items: readonly AppQueueItem[]; readonly at: number };
+  'lead.get': LocalLead | null;
+  'lead.command': { readonly mutationId: number };
+  'status.get': SyncStatus;
+  'rejected.list': readonly RejectedChange[];
+  'rejected.dismiss': null;
+  'sync.now': null;
+  'link.open': { readonly opened: boolean };
+}
+
+export const APP_ERROR_CODES = [
+  /** The request does not match its schema (`fields` says where). */
+  'invalid_request',
+  'unknown_method',
+  'not_signed_in',
+  'wrong_credentials',
+  'unreachable',
+  'incompatible',
+  'refused',
+  'link_refused',
+  'internal',
+] as const;
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+
+export interface AppError {
+  readonly code: AppErrorCode;
+  readonly message: string;
+  readonly fields?: readonly { readonly field: string; readonly message: string }[];
+}
+
+export type AppResult<M extends AppMethod> =
+  | { readonly ok: true; readonly value: AppResults[M] }
+  | { readonly ok: false; readonly error: AppError };
+
+/** What the app tells the renderer, unasked. */
+export type AppEvent =
+  | ClientEvent
+  | { readonly type: 'session.changed'; readonly session: AppSession | null }
+  /** The rep clicked a toast: bring this lead up. */
+  | { readonly type: 'lead.focus'; readonly leadId: string };
+
+/** The request envelope on the wire (IPC, the test bridge). */
+export const AppRequestEnvelopeSchema = z.strictObject({
+  method: z.string().max(64),
+  params: z.unknown(),
+});
+
+/** The renderer's view of the app: `window.pounce.app`. */
+export interface AppApi {
+  call<M extends AppMethod>(method: M, params: AppParams<M>): Promise<AppResult<M>>;
+  /** Returns the function that stops listening. */
+  onEvent(listener: (event: AppEvent) => void): () => void;
+}
+
+export type { ClientCommand };

@@ -1,0 +1,226 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppService, MemorySecretStore } from '../../src/main/app/app-service';
+import type { Notifier, Toast } from '../../src/main/client/notifier';
+import type { AppEvent, AppMethod, AppResult } from '../../src/shared/app-api';
+import { EventLog } from '../helpers/event-log';
+import { http } from '../helpers/http';
+import {
+  createApiKey,
+  createTeam,
+  createUser,
+  hotLead,
+  PASSWORD,
+  postLead,
+  startTestServer,
+  type TestServer,
+} from '../helpers/test-server';
+
+/*
+ * The app's request handler (what the renderer reaches over IPC) against a real server, real
+ * local SQLite and real sockets: every request is validated, answers are results (never throws),
+ * the session survives a restart, a rep's work reaches the server.
+ */
+
+const FAST = { backoff: { baseMs: 50, capMs: 500 }, toastWindowMs: 200, requestTimeoutMs: 3000 };
+
+class RecordingNotifier implements Notifier {
+  readonly shown: Toast[] = [];
+  show(toast: Toast): Promise<void> {
+    this.shown.push(toast);
+    return Promise.resolve();
+  }
+}
+
+let server: TestServer | undefined;
+const services: AppService[] = [];
+afterEach(async () => {
+  for (const s of services.splice(0)) await s.close();
+  await server?.stop();
+  server = undefined;
+});
+
+async function setup() {
+  server = await startTestServer();
+  const team = await createTeam(server, 'App');
+  const ana = await createUser(server, { email: 'ana@app.test', role: 'rep', teamId: team });
+  return { s: server, ana, apiKey: await createApiKey(server) };
+}
+
+async function start(secrets = new MemorySecretStore(), dataDir = tempDir()) {
+  const opened: string[] = [];
+  const notifier = new RecordingNotifier();
+  const log = new EventLog<AppEvent>();
+  const app = await AppService.start({
+    dataDir,
+    secrets,
+    notifier,
+    openExternal: (url) => {
+      opened.push(url);
+    },
+    engine: FAST,
+  });
+  app.onEvent(log.listener);
+  services.push(app);
+  const call = <M extends AppMethod>(method: M, params: unknown = {}) =>
+    app.handle({ method, params }) as Promise<AppResult<M>>;
+  return { app, call, log, opened, notifier, secrets, dataDir };
+}
+
+function tempDir() {
+  return mkdtempSync(join(tmpdir(), 'pounce-app-'));
+}
+
+function value<M extends AppMethod>(result: AppResult<M>) {
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.value;
+}
+
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const address = probe.address();
+  await new Promise((r) => probe.close(r));
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
+
+describe('app service: requests are validated and always answered', () => {
+  it('refuses malformed envelopes, unknown methods and bad params, naming the field', async () => {
+    const { app, call } = await start();
+    for (const bad of [null, 'queue.get', 42, [], { method: 7 }, { params: {} }]) {
+      const r = await app.handle(bad);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('invalid_request');
+    }
+    const unknown = await app.handle({ method: 'fs.readFile', params: { path: '/etc/passwd' } });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+    const proto = await app.handle({ method: '__proto__', params: {} });
+    expect(proto).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+
+    const badUrl = await call('session.signIn', {
+      serverUrl: 'file:///etc',
+      email: 'a@b.c',
+      password: 'x',
+    });
+    expect(badUrl).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    if (!badUrl.ok) expect(badUrl.error.fields?.map((f) => f.field)).toEqual(['serverUrl']);
+
+    const extra = await call('queue.get', { all: true });
+    expect(extra).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    if (!extra.ok) expect(extra.error.fields?.[0]?.field).toBe('all');
+
+    const command = await call('lead.command', { type: 'logOutcome', leadId: 'nope' });
+    if (command.ok) throw new Error('accepted');
+    expect(command.error.fields?.map((f) => f.field).sort()).toEqual(['disposition', 'leadId']);
+  });
+
+  it('needs a session for the queue; sign-in errors say what the rep can fix', async () => {
+    const { s, ana } = await setup();
+    const { call, secrets } = await start();
+    expect(value(await call('session.get'))).toBeNull();
+    expect(await call('queue.get')).toMatchObject({ ok: false, error: { code: 'not_signed_in' } });
+
+    const wrong = await call('session.signIn', {
+      serverUrl: s.url,
+      email: ana.email,
+      password: 'not-the-password',
+    });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'wrong_credentials' } });
+
+    const port = await closedPort();
+    const down = await call('session.signIn', {
+      serverUrl: `http://127.0.0.1:${port}`,
+      email: ana.email,
+      password: PASSWORD,
+    });
+    expect(down).toMatchObject({ ok: false, error: { code: 'unreachable' } });
+    expect(await secrets.load()).toBeNull();
+  });
+});
+
+describe('app service: a rep works through the app', () => {
+  it('signs in, sees a new lead, logs an outcome the server receives, stays signed in', async () => {
+    const { s, ana, apiKey } = await setup();
+    const first = await start();
+    const session = value(
+      await first.call('session.signIn', {
+        serverUrl: `${s.url}/`,
+        email: ana.email,
+        password: PASSWORD,
+      }),
+    );
+    expect(session).toEqual({
+      serverUrl: s.url,
+      user: expect.objectContaining({ id: ana.id, email: ana.email }) as unknown,
+    });
+    await first.log.next((e) => e.type === 'session.changed' && e.session !== null);
+    await first.log.next((e) => e.type === 'synced');
+    // The token is kept (in the app: encrypted by the OS keychain), never handed to the page.
+    expect((await first.secrets.load())?.token).toMatch(/.{20,}/);
+    expect(JSON.stringify(session)).not.toContain((await first.secrets.load())?.token);
+
+    const posted = await postLead(s, apiKey, hotLead({ name: 'Grace Hopper' }));
+    const leadId = posted.body.lead.id;
+    await first.log.next((e) => e.type === 'lead.assigned' && e.lead.id === leadId);
+    const queue = value(await first.call('queue.get'));
+    expect(queue.items.map((i) => i.lead.name)).toEqual(['Grace Hopper']);
+    // Plain data: the row survives structured cloning (IPC) with its reason line.
+    const row = structuredClone(queue.items[0]?.row);
+    expect(row?.reason).toMatch(/^(Hot|Callable at)/); // the lead's zone may be outside hours now
+    expect(row?.rank).toBe(1);
+
+    const logged = value(
+      await first.call('lead.command', { type: 'logOutcome', leadId, disposition: 'no_answer' }),
+    );
+    await first.log.next((e) => e.type === 'outcome.acked' && e.mutationId === logged.mutationId);
+    const onServer = await http<{ lead: { attempts: number; lastDisposition: string } }>(
+      'GET',
+      `${s.url}/api/v1/leads/${leadId}`,
+      { token: s.adminToken },
+    );
+    expect(onServer.body.lead).toMatchObject({ attempts: 1, lastDisposition: 'no_answer' });
+    expect(value(await first.call('status.get'))).toMatchObject({ pending: 0, rejected: 0 });
+    const detail = value(await first.call('lead.get', { id: leadId }));
+    expect(detail?.timeline.map((t) => t.type)).toContain('outcome');
+
+    // A restart with the same keychain: signed in at once, the queue from the local database.
+    await first.app.close();
+    const second = await start(first.secrets, first.dataDir);
+    expect(value(await second.call('session.get'))?.user.id).toBe(ana.id);
+    const again = value(await second.call('queue.get'));
+    expect(again.items.map((i) => i.lead.id)).toEqual([leadId]);
+    expect(again.items[0]?.lead.attempts).toBe(1);
+
+    const token = (await second.secrets.load())?.token ?? '';
+    expect((await http('GET', `${s.url}/api/v1/me`, { token })).status).toBe(200);
+    value(await second.call('session.signOut'));
+    expect(await second.secrets.load()).toBeNull();
+    expect(await second.call('queue.get')).toMatchObject({
+      ok: false,
+      error: { code: 'not_signed_in' },
+    });
+    // The token is dead on the server too.
+    expect((await http('GET', `${s.url}/api/v1/me`, { token })).status).toBe(401);
+  });
+
+  it('opens only allowed links: a tel: link dials, anything else is refused and opens nothing', async () => {
+    const { call, opened } = await start();
+    expect(value(await call('link.open', { url: 'tel:+12125550100' }))).toEqual({ opened: true });
+    for (const url of [
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'http://x.test',
+      'tel:1;rm -rf',
+    ]) {
+      expect(await call('link.open', { url })).toMatchObject({
+        ok: false,
+        error: { code: 'link_refused' },
+      });
+    }
+    expect(opened).toEqual(['tel:+12125550100']);
+  });
+});
