@@ -12,9 +12,10 @@ import {
 /*
  * The desktop app's one IPC contract: what the renderer may ask of the app, and what it is told.
  *
- * Defined once, here, for every side: the preload exposes one function per method (never a raw
- * channel), main validates every request with these schemas before anything runs, and the E2E
- * test bridge carries the same requests over a WebSocket. A method not listed here does not exist.
+ * Defined once, here, for every side: the preload exposes `call` for these methods only, on one
+ * fixed channel (never a raw ipcRenderer), main validates every request with these schemas before
+ * anything runs, and the E2E test bridge carries the same requests over a WebSocket. A method not
+ * listed here does not exist.
  *
  *   const result = await window.pounce.app.call('lead.command', { type: 'markSeen', leadId });
  *   if (!result.ok) show(result.error.message);
