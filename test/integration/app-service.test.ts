@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -205,6 +205,17 @@ describe('app service: a rep works through the app', () => {
     });
     // The token is dead on the server too.
     expect((await http('GET', `${s.url}/api/v1/me`, { token })).status).toBe(401);
+  });
+
+  it('starts signed out, without throwing, when the kept session cannot be reopened', async () => {
+    const secrets = new MemorySecretStore();
+    const user = { id: 'u-1', email: 'a@b.test', name: 'A' };
+    await secrets.save({ serverUrl: 'http://127.0.0.1:9', token: 't'.repeat(40), user });
+    const dataDir = tempDir();
+    writeFileSync(join(dataDir, 'pounce-u-1.db'), 'this is not a SQLite database, not at all');
+    const { call } = await start(secrets, dataDir);
+    expect(value(await call('session.get'))).toBeNull();
+    expect(await call('queue.get')).toMatchObject({ ok: false, error: { code: 'not_signed_in' } });
   });
 
   it('opens only allowed links: a tel: link dials, anything else is refused and opens nothing', async () => {

@@ -96,7 +96,16 @@ export class AppService {
     const service = new AppService(options);
     const kept = await options.secrets.load().catch(() => null);
     const parsed = StoredSessionSchema.safeParse(kept);
-    if (parsed.success) await service.openCore(parsed.data);
+    if (parsed.success) {
+      try {
+        await service.openCore(parsed.data);
+      } catch (error) {
+        // An unreadable local database must not keep the window from opening: the rep lands on
+        // the sign-in screen, and signing in again reports what is wrong.
+        console.error('[app] could not reopen the kept session', error);
+        await service.closeCore();
+      }
+    }
     return service;
   }
 

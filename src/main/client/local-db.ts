@@ -21,10 +21,16 @@ export async function openLocalDb(file: string): Promise<LocalDb> {
   // Leads are stored whole (lead and timeline JSON, ~2.5 KB a row): on 4 KB pages most rows spill
   // into overflow pages, and a first sync wrote ~3x slower than on 16 KB pages (measured:
   // docs/benchmarks.md). Takes effect when the file is created (before WAL is switched on).
-  raw.pragma('page_size = 16384');
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = FULL');
-  raw.pragma('busy_timeout = 5000');
+  try {
+    raw.pragma('page_size = 16384');
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = FULL');
+    raw.pragma('busy_timeout = 5000');
+  } catch (error) {
+    // Not a database (or a damaged one): let the file go before reporting it.
+    raw.close();
+    throw error;
+  }
   const db = new Kysely<LocalDatabase>({
     dialect: new SqliteDialect({ database: withStatementCache(raw) }),
   });
