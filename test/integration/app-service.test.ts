@@ -1,12 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppService, MemorySecretStore } from '../../src/main/app/app-service';
-import type { Notifier, Toast } from '../../src/main/client/notifier';
 import type { AppEvent, AppMethod, AppResult } from '../../src/shared/app-api';
 import { EventLog } from '../helpers/event-log';
+import { freePort as closedPort } from '../helpers/ports';
+import { RecordingNotifier } from '../helpers/recording-notifier';
 import { http } from '../helpers/http';
 import {
   createApiKey,
@@ -26,14 +26,6 @@ import {
  */
 
 const FAST = { backoff: { baseMs: 50, capMs: 500 }, toastWindowMs: 200, requestTimeoutMs: 3000 };
-
-class RecordingNotifier implements Notifier {
-  readonly shown: Toast[] = [];
-  show(toast: Toast): Promise<void> {
-    this.shown.push(toast);
-    return Promise.resolve();
-  }
-}
 
 let server: TestServer | undefined;
 const services: AppService[] = [];
@@ -77,15 +69,6 @@ function tempDir() {
 function value<M extends AppMethod>(result: AppResult<M>) {
   if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
   return result.value;
-}
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const address = probe.address();
-  await new Promise((r) => probe.close(r));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
 }
 
 describe('app service: requests are validated and always answered', () => {

@@ -1,13 +1,13 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientCore, signIn, SignInError } from '../../src/main/client/client-core';
 import type { ClientEvent } from '../../src/shared/client-api';
-import type { Notifier, Toast } from '../../src/main/client/notifier';
 import type { Lead } from '../../src/shared/lead';
 import { EventLog as GenericEventLog } from '../helpers/event-log';
+import { freePort } from '../helpers/ports';
+import { RecordingNotifier } from '../helpers/recording-notifier';
 import { http } from '../helpers/http';
 import {
   createApiKey,
@@ -27,14 +27,6 @@ import {
  * tested on a real D-Bus in os-notification.test.ts).
  */
 
-class RecordingNotifier implements Notifier {
-  readonly shown: Toast[] = [];
-  show(toast: Toast): Promise<void> {
-    this.shown.push(toast);
-    return Promise.resolve();
-  }
-}
-
 class EventLog extends GenericEventLog<ClientEvent> {}
 
 const FAST = { backoff: { baseMs: 50, capMs: 500 }, toastWindowMs: 300, requestTimeoutMs: 3000 };
@@ -46,15 +38,6 @@ afterEach(async () => {
   await server?.stop();
   server = undefined;
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const address = probe.address();
-  await new Promise((r) => probe.close(r));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
 
 async function setup(port?: number, dataDir?: string) {
   server = await startTestServer(port ? { server: { port } } : {}, dataDir ? { dataDir } : {});

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/ports';
 import { HeadlessClient } from '../helpers/headless-client';
 import {
   notificationBusUnavailable,
@@ -33,15 +33,6 @@ afterEach(async () => {
   await bus?.close();
   bus = undefined;
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const address = probe.address();
-  await new Promise((r) => probe.close(r));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
 
 describe('headless client process', () => {
   it('kill -9 between the local commit and the push ack: the outcome reaches the server once', async () => {
