@@ -3,12 +3,15 @@
  * hot reload):
  *
  * - main     src/main/index.ts    -> out/main/index.js     (Node, CommonJS)
+ *            src/main/app/host.ts -> out/main/app-host.js  (the app-service host: a utility
+ *                                                           process main forks; no electron)
  * - preload  src/preload/index.ts -> out/preload/index.js  (CommonJS: an ES-module preload would
  *                                                           need `sandbox: false`)
  * - renderer src/renderer/index.html -> out/renderer/      (React)
  *
  * Main and preload keep package.json dependencies external (electron-vite's default), so native
- * modules such as better-sqlite3 load from node_modules instead of being bundled.
+ * modules such as better-sqlite3 load from node_modules instead of being bundled. Only the host
+ * loads better-sqlite3: main imports nothing of the client core at run time.
  *
  * POUNCE_SERVER_URL (default http://localhost:8787) is the sync-server this build talks to; it ends
  * up in main and in the page's Content-Security-Policy. See src/main/server-url.ts.
@@ -38,7 +41,12 @@ export default defineConfig(({ command }) => {
   return {
     main: {
       build: {
-        lib: { entry: resolve(__dirname, 'src/main/index.ts') },
+        lib: {
+          entry: {
+            index: resolve(__dirname, 'src/main/index.ts'),
+            'app-host': resolve(__dirname, 'src/main/app/host.ts'),
+          },
+        },
       },
       define: {
         __POUNCE_SERVER_URL__: JSON.stringify(serverUrl),
@@ -55,6 +63,8 @@ export default defineConfig(({ command }) => {
       root: resolve(__dirname, 'src/renderer'),
       build: {
         rolldownOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
+        // electron-vite leaves bundles unminified; the page parses ~4x less script minified.
+        minify: 'oxc',
       },
       plugins: [react(), contentSecurityPolicyMeta({ serverUrl, dev })],
     },

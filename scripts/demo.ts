@@ -17,12 +17,15 @@ import {
 import { ApiKeyRejected, formatResult, runSimulator } from '../sync-server/src/demo/simulator';
 import { connectStandIns, type StandIns } from '../sync-server/src/demo/stand-in-reps';
 import { colourWanted, painter } from '../sync-server/src/demo/terminal';
+import { findElectronBinary, startDesktopApp } from './desktop-app';
 
 /*
  * `npm run demo`: the whole product loop on one machine. Starts the sync-server as its own
- * process, seeds a demo team through the HTTP API, connects the reps' stand-ins on the live
- * channel, and feeds leads in through the public intake API, printing both ends: each lead as
- * it is sent and each assignment as the rep receives it. Ctrl-C or SIGTERM stops it all.
+ * process, seeds a demo team through the HTTP API, starts the desktop app signed in as the first
+ * demo rep (where Electron can run; otherwise one line says why), connects the other reps'
+ * stand-ins on the live channel, and feeds leads in through the public intake API, printing both
+ * ends: each lead as it is sent and each assignment as the rep receives it. Ctrl-C or SIGTERM
+ * stops it all.
  */
 
 const ROOT = resolve(__dirname, '..');
@@ -48,6 +51,7 @@ async function main(): Promise<number> {
 
   let server: RunningServer | undefined;
   let standIns: StandIns | undefined;
+  let desktop: ReturnType<typeof startDesktopApp> | undefined;
   let exitCode = 0;
   try {
     console.log(
@@ -87,7 +91,33 @@ async function main(): Promise<number> {
     console.log(`\n${welcomeBox(running.url, dataDir, seed, paint)}\n`);
     console.log(afterBox(running.url, seed, RATE_PER_MINUTE, paint));
 
-    standIns = await connectStandIns(running.url, seed.reps, {
+    // The desktop app, signed in as the first rep; the others get terminal stand-ins.
+    const [appRep, ...otherReps] = seed.reps;
+    const electron = findElectronBinary(ROOT);
+    if (appRep && electron.ok) {
+      desktop = startDesktopApp({
+        root: ROOT,
+        binary: electron.path,
+        serverUrl: running.url,
+        email: appRep.email,
+        password: appRep.password,
+        userDataDir: resolve(ROOT, dataDir, 'desktop-app'),
+        onLine: (line) => console.log(paint('dim', `[app] ${line}`)),
+      });
+      console.log(
+        noticeLine(`desktop app started, signed in as ${appRep.name} (${appRep.email})`, paint),
+      );
+    } else {
+      console.log(
+        noticeLine(
+          `desktop app not started: ${electron.ok ? 'no demo rep' : electron.reason}. The server and the simulator keep running.`,
+          paint,
+        ),
+      );
+    }
+    const standInReps = desktop ? otherReps : seed.reps;
+
+    standIns = await connectStandIns(running.url, standInReps, {
       onAssigned: (rep, lead, reason) => console.log(assignedLine(rep.name, lead, reason, paint)),
       onNotice: (rep, text) => console.log(noticeLine(`${rep.name}: ${text}`, paint)),
     });
@@ -107,6 +137,7 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     standIns?.close();
+    desktop?.kill('SIGTERM');
     if (server) {
       const { code, signal } = await server.stop();
       console.log(paint('dim', `Server stopped (${signal ?? `exit code ${String(code)}`}). Bye.`));

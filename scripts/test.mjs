@@ -1,5 +1,5 @@
-// The whole test command (`npm test`): format check, lint, typecheck, build, then the unit and
-// integration tiers. Ends with one line `N passed, N failed` computed from the runners' JSON
+// The whole test command (`npm test`): format check, lint, typecheck, build, then the unit,
+// integration and end-to-end tiers. Ends with one line `N passed, N failed` computed from the runners' JSON
 // reports, which is what CI reads. Exit code 1 when anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -68,6 +68,39 @@ if (existsSync(vitestJson)) {
 } else {
   failed += 1;
   failures.push('vitest wrote no report');
+}
+
+// The end-to-end tier: the built renderer in Chromium (Debian's where installed) under Playwright.
+const playwrightJson = join(results, 'playwright.json');
+rmSync(playwrightJson, { force: true });
+step('playwright (end to end, Chromium)', bin('playwright'), ['test']);
+if (existsSync(playwrightJson)) {
+  const report = JSON.parse(readFileSync(playwrightJson, 'utf8'));
+  const stats = report.stats ?? {};
+  passed += (stats.expected ?? 0) + (stats.flaky ?? 0);
+  failed += stats.unexpected ?? 0;
+  skipped += stats.skipped ?? 0;
+  // Errors outside any test (a spec that does not load, a global setup) have no test to count.
+  const errors = report.errors ?? [];
+  failed += errors.length;
+  const walk = (suite, path) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        const name = [...path, spec.title].filter(Boolean).join(' > ');
+        if (t.status === 'unexpected') failures.push(`${spec.file} > ${name}`);
+        if (t.status === 'skipped') {
+          const why = (t.annotations ?? []).find((a) => a.type === 'skip')?.description;
+          console.log(`skipped: ${spec.file} > ${name}${why ? ` (${why})` : ''}`);
+        }
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, [...path, child.title]);
+  };
+  for (const suite of report.suites ?? []) walk(suite, []);
+  for (const e of errors) failures.push(`playwright: ${String(e.message ?? e).split('\n')[0]}`);
+} else {
+  failed += 1;
+  failures.push('playwright wrote no report');
 }
 
 if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);

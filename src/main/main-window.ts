@@ -2,16 +2,19 @@
  * Creating, loading and re-focusing the app's one window. Options and hardening live in
  * window.ts; this file only does what needs a real BrowserWindow.
  *
- *   const window = createMainWindow({ location, preloadPath, appVersion: app.getVersion() });
+ *   const window = createMainWindow({ location, preloadPath, appVersion: app.getVersion(), state });
  */
 import { BrowserWindow, nativeTheme } from 'electron';
 import type { RendererLocation } from './renderer-location';
+import type { RestoredWindowState } from './window-state';
 import { mainWindowOptions } from './window';
 
 export interface CreateMainWindowOptions {
   readonly location: RendererLocation;
   readonly preloadPath: string;
   readonly appVersion: string;
+  /** Where the window was last time (window-state.ts); absent: the default size, centred. */
+  readonly state?: RestoredWindowState;
 }
 
 export function createMainWindow(options: CreateMainWindowOptions): BrowserWindow {
@@ -20,10 +23,13 @@ export function createMainWindow(options: CreateMainWindowOptions): BrowserWindo
       preloadPath: options.preloadPath,
       appVersion: options.appVersion,
       dark: nativeTheme.shouldUseDarkColors,
+      ...(options.state && { bounds: options.state }),
     }),
   );
   // Showing only once the page has painted avoids a blank window on a slow disk.
   window.once('ready-to-show', () => {
+    // maximize() would show the window at once, so it waits for the first paint too.
+    if (options.state?.maximized) window.maximize();
     window.show();
   });
 

@@ -6,7 +6,7 @@
  * untrusted: it runs sandboxed, without Node, isolated from the preload, and can reach the rest
  * of the app only through the preload's narrow API.
  *
- *   const window = new BrowserWindow(mainWindowOptions({ preloadPath, appVersion, dark }));
+ *   const window = new BrowserWindow(mainWindowOptions({ preloadPath, appVersion, dark, bounds }));
  *   hardenWebContents(window.webContents, { isAppUrl, openExternal: shell.openExternal });
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
@@ -20,7 +20,13 @@ export interface MainWindowOptions {
   readonly appVersion: string;
   /** Paint the window in the page's background colour before the page has loaded. */
   readonly dark: boolean;
+  /** Restored size and position (window-state.ts); without x/y the OS centres the window. */
+  readonly bounds?: { readonly x?: number; readonly y?: number; width: number; height: number };
 }
+
+/** The window's first size, and the smallest the queue and the detail pane still fit in. */
+export const DEFAULT_WINDOW_SIZE = { width: 1280, height: 800 } as const;
+export const MIN_WINDOW_SIZE = { width: 800, height: 560 } as const;
 
 /** Matches --background in src/renderer/src/styles.css, so the first frame does not flash. */
 const BACKGROUND = { light: '#f6f7f9', dark: '#16181d' } as const;
@@ -28,10 +34,12 @@ const BACKGROUND = { light: '#f6f7f9', dark: '#16181d' } as const;
 export function mainWindowOptions(options: MainWindowOptions): BrowserWindowConstructorOptions {
   return {
     title: 'Pounce',
-    width: 1280,
-    height: 800,
-    minWidth: 800,
-    minHeight: 560,
+    width: options.bounds?.width ?? DEFAULT_WINDOW_SIZE.width,
+    height: options.bounds?.height ?? DEFAULT_WINDOW_SIZE.height,
+    ...(options.bounds?.x !== undefined && { x: options.bounds.x }),
+    ...(options.bounds?.y !== undefined && { y: options.bounds.y }),
+    minWidth: MIN_WINDOW_SIZE.width,
+    minHeight: MIN_WINDOW_SIZE.height,
     // Shown on 'ready-to-show', once the page has painted.
     show: false,
     backgroundColor: options.dark ? BACKGROUND.dark : BACKGROUND.light,

@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import { APP_METHOD_NAMES, type AppMethodName } from './app-methods';
 import {
   type ClientCommand,
   ClientCommandSchema,
   type ClientEvent,
   type LocalLead,
-  type QueueItem,
   type RejectedChange,
   type SyncStatus,
 } from './client-api';
+import type { Lead } from './lead';
+import type { QueueRow } from './priority';
 
 /*
  * The desktop app's one IPC contract: what the renderer may ask of the app, and what it is told.
@@ -23,6 +25,29 @@ import {
 
 const leadId = z.string().regex(/^[0-9a-f-]{36}$/, 'must be a lead id');
 const empty = z.strictObject({});
+
+export const THEMES = ['system', 'light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
+
+/** The rep's preferences, kept by the app in its data folder (not synced). */
+export const AppSettingsSchema = z.strictObject({
+  theme: z.enum(THEMES),
+  /** No toasts at all while on (the queue still updates; the status bar says so). */
+  doNotDisturb: z.boolean(),
+  /** Toasts make the OS's notification sound. */
+  sound: z.boolean(),
+  /** The app starts with the OS session (Electron's login item). */
+  startAtLogin: z.boolean(),
+});
+export type AppSettings = z.infer<typeof AppSettingsSchema>;
+export const AppSettingsPatchSchema = AppSettingsSchema.partial();
+
+export const DEFAULT_APP_SETTINGS: AppSettings = {
+  theme: 'system',
+  doNotDisturb: false,
+  sound: true,
+  startAtLogin: false,
+};
 
 /** Parameters of each method, validated in main. */
 export const AppRequestSchemas = {
@@ -47,12 +72,20 @@ export const AppRequestSchemas = {
   'rejected.list': empty,
   'rejected.dismiss': z.strictObject({ mutationId: z.number().int().positive() }),
   'sync.now': empty,
+  /** Every lead this app holds (open or not) whose name, company, email or phone matches. */
+  'leads.search': z.strictObject({
+    query: z.string().trim().min(1, 'is required').max(200),
+    limit: z.number().int().min(1).max(200).optional(),
+  }),
+  'settings.get': empty,
+  /** Changes only the settings named; the answer is all of them. */
+  'settings.set': AppSettingsPatchSchema,
   /** tel:, callto:, mailto: and https: only (see src/main/external-links.ts). */
   'link.open': z.strictObject({ url: z.string().min(1).max(2048) }),
-} as const;
+} as const satisfies Record<AppMethodName, z.ZodType>;
 
 export type AppMethod = keyof typeof AppRequestSchemas;
-export const APP_METHODS = Object.keys(AppRequestSchemas) as readonly AppMethod[];
+export const APP_METHODS: readonly AppMethod[] = APP_METHOD_NAMES;
 
 export type AppParams<M extends AppMethod> = z.input<(typeof AppRequestSchemas)[M]>;
 
@@ -61,21 +94,66 @@ export interface AppSession {
   readonly user: { readonly id: string; readonly email: string; readonly name: string };
 }
 
+/**
+ * The part of a lead a queue row shows. The whole lead (message, fields, timeline) comes with
+ * `lead.get` when it is opened: a queue of 5,000 leads stays a small message.
+ */
+export type QueueLead = Pick<
+  Lead,
+  | 'id'
+  | 'name'
+  | 'company'
+  | 'title'
+  | 'email'
+  | 'phone'
+  | 'country'
+  | 'timezone'
+  | 'source'
+  | 'tier'
+  | 'score'
+  | 'status'
+  | 'receivedAt'
+  | 'firstTouchAt'
+  | 'seenAt'
+  | 'attempts'
+  | 'lastDisposition'
+  | 'callbackAt'
+>;
+
 /** A queue row as plain data (it crosses a process boundary). */
-export type AppQueueItem = QueueItem;
+export interface AppQueueItem {
+  readonly lead: QueueLead;
+  readonly row: QueueRow;
+  /** Local changes to this lead the server has not acknowledged yet. */
+  readonly pending: number;
+}
+
+/** How many leads wait untouched (the tray and the dock badge show it). */
+export interface QueueCounts {
+  readonly total: number;
+  readonly untouched: number;
+}
 
 /** What each method answers when it succeeds. */
 export interface AppResults {
   'session.get': AppSession | null;
   'session.signIn': AppSession;
   'session.signOut': null;
-  'queue.get': { readonly items: readonly AppQueueItem[]; readonly at: number };
+  'queue.get': {
+    readonly items: readonly AppQueueItem[];
+    /** The app's clock when the queue was ordered, epoch ms. */
+    readonly at: number;
+    readonly counts: QueueCounts;
+  };
   'lead.get': LocalLead | null;
   'lead.command': { readonly mutationId: number };
   'status.get': SyncStatus;
   'rejected.list': readonly RejectedChange[];
   'rejected.dismiss': null;
   'sync.now': null;
+  'leads.search': readonly QueueLead[];
+  'settings.get': AppSettings;
+  'settings.set': AppSettings;
   'link.open': { readonly opened: boolean };
 }
 
@@ -108,7 +186,10 @@ export type AppEvent =
   | ClientEvent
   | { readonly type: 'session.changed'; readonly session: AppSession | null }
   /** The rep clicked a toast: bring this lead up. */
-  | { readonly type: 'lead.focus'; readonly leadId: string };
+  | { readonly type: 'lead.focus'; readonly leadId: string }
+  | { readonly type: 'settings.changed'; readonly settings: AppSettings }
+  /** After the queue changed (debounced): for the tray, the badge and the window title. */
+  | { readonly type: 'queue.counts'; readonly counts: QueueCounts };
 
 /** The request envelope on the wire (IPC, the test bridge). */
 export const AppRequestEnvelopeSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import { localToUtc, utcOffsetMinutes } from './calling-hours';
+import { localToUtc, utcOffsetMinutes } from './zone-time';
 
 /*
  * The retry ladder: when to try a lead again after an attempt that did not reach anyone. Early

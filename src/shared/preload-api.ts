@@ -1,17 +1,23 @@
+import type { AppApi } from './app-api';
+
 /**
  * The one object the preload script exposes to the renderer as `window.pounce`.
  *
- * This file is the contract between three processes, so it imports nothing: main builds the
- * launch argument, the sandboxed preload reads it back, and the renderer only imports the type.
+ * This file is the contract between three processes, so it imports nothing at run time: main
+ * builds the launch argument, the sandboxed preload reads it back, and the renderer only imports
+ * the type.
  *
  *   // renderer
  *   const version = window.pounce?.version; // undefined when the page runs in a plain browser
+ *   const queue = await window.pounce.app.call('queue.get', {});
  */
 export interface PounceApi {
   /** The app's version, as electron-builder and electron-updater see it (`app.getVersion()`). */
   readonly version: string;
   /** `process.platform` of the machine: 'darwin', 'win32', 'linux', ... */
   readonly platform: string;
+  /** Everything else the page may ask of the app: src/shared/app-api.ts. */
+  readonly app: AppApi;
 }
 
 /** Name the API is exposed under: `window.pounce`. */

@@ -1,4 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -216,5 +218,142 @@ describe('app service: a rep works through the app', () => {
       });
     }
     expect(opened).toEqual(['tel:+12125550100']);
+  });
+});
+
+describe('app service: the rep’s settings, search and counts', () => {
+  it('keeps settings in a file, refuses bad ones by name, and honours do-not-disturb and sound', async () => {
+    const { s, ana, apiKey } = await setup();
+    const first = await start();
+    expect(value(await first.call('settings.get'))).toEqual({
+      theme: 'system',
+      doNotDisturb: false,
+      sound: true,
+      startAtLogin: false,
+    });
+    const bad = await first.call('settings.set', { theme: 'neon', volume: 11 });
+    if (bad.ok) throw new Error('accepted');
+    expect(bad.error.fields?.map((f) => f.field).sort()).toEqual(['theme', 'volume']);
+    expect(value(await first.call('settings.get')).theme).toBe('system');
+
+    value(await first.call('settings.set', { sound: false }));
+    await first.log.next((e) => e.type === 'settings.changed' && !e.settings.sound);
+    value(
+      await first.call('session.signIn', {
+        serverUrl: s.url,
+        email: ana.email,
+        password: PASSWORD,
+      }),
+    );
+    await first.log.next((e) => e.type === 'synced');
+
+    // Sound off: the toast still comes, silent.
+    const one = await postLead(s, apiKey, hotLead({ name: 'Quiet One' }));
+    await first.log.next((e) => e.type === 'notified' && e.leadIds.includes(one.body.lead.id));
+    await expect.poll(() => first.notifier.shown.length).toBe(1);
+    expect(first.notifier.shown[0]).toMatchObject({ title: 'Hot lead: Quiet One', silent: true });
+
+    // Do not disturb: no toast at all, but the lead still lands in the queue.
+    value(await first.call('settings.set', { doNotDisturb: true }));
+    const two = await postLead(s, apiKey, hotLead({ name: 'Not Now' }));
+    await first.log.next((e) => e.type === 'lead.assigned' && e.lead.id === two.body.lead.id);
+    const queue = value(await first.call('queue.get'));
+    expect(queue.items.map((i) => i.lead.name).sort()).toEqual(['Not Now', 'Quiet One']);
+    await new Promise((r) => setTimeout(r, 400)); // past the toast window: nothing was held back
+    expect(first.notifier.shown.map((t) => t.title)).toEqual(['Hot lead: Quiet One']);
+
+    // Kept across a restart; a damaged file falls back to defaults for what it got wrong.
+    await first.app.close();
+    const again = await start(first.secrets, first.dataDir);
+    expect(value(await again.call('settings.get'))).toMatchObject({
+      sound: false,
+      doNotDisturb: true,
+    });
+    await again.app.close();
+    writeFileSync(
+      join(first.dataDir, 'settings.json'),
+      JSON.stringify({ theme: 'dark', sound: 'loud', extra: 1 }),
+    );
+    const damaged = await start(first.secrets, first.dataDir);
+    expect(value(await damaged.call('settings.get'))).toEqual({
+      theme: 'dark',
+      doNotDisturb: false,
+      sound: true,
+      startAtLogin: false,
+    });
+  });
+
+  it('searches every lead it holds; the queue is slim and counted', async () => {
+    const { s, ana, apiKey } = await setup();
+    const { call, log } = await start();
+    value(await call('session.signIn', { serverUrl: s.url, email: ana.email, password: PASSWORD }));
+    await log.next((e) => e.type === 'synced');
+    const a = await postLead(s, apiKey, hotLead({ name: 'José Álvarez', company: 'Oficina SL' }));
+    const b = await postLead(
+      s,
+      apiKey,
+      hotLead({ name: 'Mei Chen', company: 'Tiny Robots', phone: '+44 20 7946 0958' }),
+    );
+    await log.next((e) => e.type === 'lead.assigned' && e.lead.id === b.body.lead.id);
+    await log.next((e) => e.type === 'queue.counts' && e.counts.total === 2);
+
+    const names = async (query: string) =>
+      value(await call('leads.search', { query })).map((l) => l.name);
+    expect(await names('jose')).toEqual(['José Álvarez']); // accents ignored
+    expect(await names('ROBOTS')).toEqual(['Mei Chen']);
+    expect(await names('7946 0958')).toEqual(['Mei Chen']); // digits of the phone
+    expect(await names('nobody')).toEqual([]);
+    expect(await call('leads.search', { query: '  ' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    });
+
+    // A closed lead leaves the queue but is still found.
+    const logged = value(
+      await call('lead.command', {
+        type: 'logOutcome',
+        leadId: a.body.lead.id,
+        disposition: 'not_interested',
+      }),
+    );
+    await log.next((e) => e.type === 'outcome.acked' && e.mutationId === logged.mutationId);
+    const queue = value(await call('queue.get'));
+    expect(queue.items.map((i) => i.lead.name)).toEqual(['Mei Chen']);
+    expect(queue.counts).toEqual({ total: 1, untouched: 1 });
+    // Only what a row shows crosses to the page; the message and fields come with lead.get.
+    expect(Object.keys(queue.items[0]?.lead ?? {})).not.toContain('message');
+    expect(value(await call('leads.search', { query: 'oficina' }))).toEqual([
+      expect.objectContaining({ name: 'José Álvarez', status: 'closed' }),
+    ]);
+  });
+
+  it('says "update the app" when the server speaks another sync protocol', async () => {
+    const { s, ana } = await setup();
+    // The real server refuses a sign-in from an app of another protocol version.
+    const res = await http('POST', `${s.url}/api/v1/auth/login`, {
+      body: { email: ana.email, password: PASSWORD },
+      headers: { 'pounce-sync-protocol': '0' },
+    });
+    expect(res).toMatchObject({ status: 426, body: { error: { code: 'incompatible_protocol' } } });
+    // ...and a server of another version (which cannot run here) answers the app's sign-in the
+    // same way: played by a socket that sends exactly that answer.
+    const other = createServer((_req, reply) => {
+      reply.writeHead(426, { 'content-type': 'application/json' });
+      reply.end(JSON.stringify(res.body));
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = other.address() as AddressInfo;
+      const { call } = await start();
+      const result = await call('session.signIn', {
+        serverUrl: `http://127.0.0.1:${port}`,
+        email: ana.email,
+        password: PASSWORD,
+      });
+      expect(result).toMatchObject({ ok: false, error: { code: 'incompatible' } });
+      if (!result.ok) expect(result.error.message).toMatch(/update Pounce/);
+    } finally {
+      await new Promise((r) => other.close(r));
+    }
   });
 });

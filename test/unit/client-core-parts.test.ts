@@ -91,6 +91,38 @@ describe('overlay: what the rep sees before the server acknowledges', () => {
     expect(view.lead).toMatchObject({ status: 'won', attempts: 1, callbackAt: null });
     expect(view.pending).toBe(1);
   });
+
+  it('an acknowledged change stays in view (not pending) until the server copy carries it, never twice', () => {
+    const outcomeId = '0192f4a1-7c3e-7a1b-9f2e-0000000000aa';
+    const logged = {
+      ...m(1, 'logOutcome', { outcomeId, leadId: LEAD.id, disposition: 'not_interested' }),
+      acked: true,
+    };
+    // Acked, the pull not back yet: the server's copy is old, the view already shows the close.
+    const before = overlay(LEAD, [], [logged]);
+    expect(before.lead).toMatchObject({ status: 'closed', attempts: 1 });
+    expect(before.pending).toBe(0);
+    expect(before.timeline.map((t) => [t.type, t.pending])).toEqual([['outcome', false]]);
+
+    // The pull brought the lead back with the outcome in its timeline: it is not laid over again
+    // (also when an ack was lost and the row is still unacknowledged).
+    const serverCopy: Lead = { ...LEAD, status: 'closed', attempts: 1 };
+    const timeline = [
+      {
+        id: 'e1',
+        type: 'outcome',
+        at: '2026-11-20T10:01:00.000Z',
+        actorId: 'u',
+        data: { outcomeId, disposition: 'not_interested' },
+      },
+    ];
+    for (const row of [logged, { ...logged, acked: false }]) {
+      const after = overlay(serverCopy, timeline, [row]);
+      expect(after.lead).toMatchObject({ status: 'closed', attempts: 1 });
+      expect(after.pending).toBe(0);
+      expect(after.timeline).toHaveLength(1);
+    }
+  });
 });
 
 describe('backoff with full jitter', () => {

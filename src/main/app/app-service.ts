@@ -1,14 +1,20 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import {
   type AppError,
   type AppEvent,
   type AppMethod,
+  type AppQueueItem,
   AppRequestEnvelopeSchema,
   AppRequestSchemas,
   type AppResult,
   type AppResults,
   type AppSession,
+  type AppSettings,
+  type QueueCounts,
+  type QueueLead,
 } from '../../shared/app-api';
+import type { Lead } from '../../shared/lead';
 import { plainRow } from '../../shared/priority';
 import { fieldIssues } from '../../shared/validation';
 import {
@@ -18,9 +24,10 @@ import {
   signIn,
   SignInError,
 } from '../client/client-core';
-import type { Notifier } from '../client/notifier';
+import type { Notifier, Toast } from '../client/notifier';
 import { requestJson } from '../client/transport';
 import { openExternalSafely } from '../external-links';
+import { SettingsFile } from './settings-file';
 
 /*
  * Everything the desktop app does for its window, in plain Node: the session, the client core,
@@ -72,6 +79,8 @@ export interface AppServiceOptions {
   readonly openExternal: (url: string) => void | Promise<void>;
   readonly clock?: () => number;
   readonly engine?: ClientCoreOptions['engine'];
+  /** How long queue changes are gathered before one `queue.counts` event. Default 250 ms. */
+  readonly countsDebounceMs?: number;
 }
 
 type Handler<M extends AppMethod> = (
@@ -86,14 +95,19 @@ export class AppService {
   private readonly clock: () => number;
   /** Requests run one after another: a sign-out never races the command before it. */
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly settings: SettingsFile;
+  private countsTimer: NodeJS.Timeout | null = null;
+  private lastCounts: QueueCounts | null = null;
 
   private constructor(private readonly options: AppServiceOptions) {
     this.clock = options.clock ?? Date.now;
+    this.settings = new SettingsFile(join(options.dataDir, 'settings.json'));
   }
 
   /** Starts the service; signed in again at once when a session was kept. */
   static async start(options: AppServiceOptions): Promise<AppService> {
     const service = new AppService(options);
+    await service.settings.load();
     const kept = await options.secrets.load().catch(() => null);
     const parsed = StoredSessionSchema.safeParse(kept);
     if (parsed.success) {
@@ -121,9 +135,16 @@ export class AppService {
     return run;
   }
 
+  /** The settings as they are now (main applies startAtLogin; the notifier reads the rest). */
+  currentSettings(): AppSettings {
+    return this.settings.value;
+  }
+
   async close(): Promise<void> {
     await this.tail;
     await this.closeCore();
+    if (this.countsTimer) clearTimeout(this.countsTimer);
+    this.countsTimer = null;
     this.listeners.clear();
   }
 
@@ -179,11 +200,12 @@ export class AppService {
     },
     'queue.get': async () => {
       const at = this.clock();
-      const items = await this.signedIn().getQueue(at);
-      return {
-        at,
-        items: items.map((i) => ({ lead: i.lead, pending: i.pending, row: plainRow(i.row) })),
-      };
+      const items: AppQueueItem[] = (await this.signedIn().getQueue(at)).map((i) => ({
+        lead: queueLead(i.lead),
+        pending: i.pending,
+        row: plainRow(i.row),
+      }));
+      return { at, items, counts: countsOf(items) };
     },
     'lead.get': ({ id }) => this.signedIn().getLead(id),
     'lead.command': (command) => this.signedIn().execute(command),
@@ -196,6 +218,31 @@ export class AppService {
     'sync.now': () => {
       this.signedIn().syncNow();
       return Promise.resolve(null);
+    },
+    'leads.search': async ({ query, limit = 50 }) => {
+      const needle = searchKey(query);
+      const digits = query.replace(/\D/g, '');
+      const matches: QueueLead[] = [];
+      for (const view of await this.signedIn().listLeads()) {
+        if (view.revoked !== null) continue;
+        const l = view.lead;
+        const text = searchKey([l.name, l.company ?? '', l.email ?? ''].join(' '));
+        const phone = (l.phone ?? '').replace(/\D/g, '');
+        if (text.includes(needle) || (digits.length >= 3 && phone.includes(digits))) {
+          matches.push(queueLead(l));
+        }
+      }
+      // Newest first: the lead a rep searches for is usually one from today.
+      matches.sort((a, b) =>
+        a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0,
+      );
+      return matches.slice(0, limit);
+    },
+    'settings.get': () => Promise.resolve(this.settings.value),
+    'settings.set': async (patch) => {
+      const next = await this.settings.update(patch);
+      this.emit({ type: 'settings.changed', settings: next });
+      return next;
     },
     'link.open': ({ url }) => {
       const opened = openExternalSafely(url, this.options.openExternal);
@@ -223,13 +270,53 @@ export class AppService {
       dataDir: this.options.dataDir,
       serverUrl: session.serverUrl,
       session: { token: session.token, user: session.user },
-      notifier: this.options.notifier,
+      notifier: this.notifier,
       ...(this.options.clock && { clock: this.options.clock }),
       ...(this.options.engine && { engine: this.options.engine }),
     });
     this.session = session;
-    this.unsubscribe = this.core.on((event) => this.emit(event));
+    this.unsubscribe = this.core.on((event) => {
+      this.emit(event);
+      if (QUEUE_EVENTS.has(event.type)) this.countsSoon();
+    });
     this.emit({ type: 'session.changed', session: this.publicSession() });
+    this.countsSoon();
+  }
+
+  /**
+   * The toasts the core asks for, through the rep's settings: none while do-not-disturb is on,
+   * silent when sound is off. What the OS does with it is the wrapped notifier's business.
+   */
+  private readonly notifier: Notifier = {
+    show: (toast: Toast) => {
+      const { doNotDisturb, sound } = this.settings.value;
+      if (doNotDisturb) return Promise.resolve();
+      return this.options.notifier.show({ ...toast, silent: !sound });
+    },
+  };
+
+  /** One `queue.counts` after a burst of queue changes, and only when the counts moved. */
+  private countsSoon(): void {
+    if (this.countsTimer) return;
+    this.countsTimer = setTimeout(() => {
+      this.countsTimer = null;
+      const core = this.core;
+      if (!core) return;
+      core
+        .getQueue(this.clock())
+        .then((items) => {
+          const counts = countsOf(items);
+          if (
+            this.lastCounts?.total === counts.total &&
+            this.lastCounts.untouched === counts.untouched
+          ) {
+            return;
+          }
+          this.lastCounts = counts;
+          this.emit({ type: 'queue.counts', counts });
+        })
+        .catch((error: unknown) => console.error('[app] could not count the queue', error));
+    }, this.options.countsDebounceMs ?? 250);
   }
 
   private async closeCore(): Promise<void> {
@@ -238,6 +325,7 @@ export class AppService {
     const core = this.core;
     this.core = null;
     this.session = null;
+    this.lastCounts = null;
     await core?.close();
   }
 
@@ -251,6 +339,50 @@ export class AppService {
       }
     }
   }
+}
+
+/** Client events after which the queue may hold other leads or other states. */
+const QUEUE_EVENTS: ReadonlySet<string> = new Set([
+  'lead.assigned',
+  'lead.revoked',
+  'synced',
+  'queue.changed',
+  'outcome.acked',
+  'rejected',
+]);
+
+function queueLead(l: Lead): QueueLead {
+  return {
+    id: l.id,
+    name: l.name,
+    company: l.company,
+    title: l.title,
+    email: l.email,
+    phone: l.phone,
+    country: l.country,
+    timezone: l.timezone,
+    source: l.source,
+    tier: l.tier,
+    score: l.score,
+    status: l.status,
+    receivedAt: l.receivedAt,
+    firstTouchAt: l.firstTouchAt,
+    seenAt: l.seenAt,
+    attempts: l.attempts,
+    lastDisposition: l.lastDisposition,
+    callbackAt: l.callbackAt,
+  };
+}
+
+function countsOf(items: readonly { readonly lead: Pick<Lead, 'firstTouchAt'> }[]): QueueCounts {
+  let untouched = 0;
+  for (const item of items) if (item.lead.firstTouchAt === null) untouched += 1;
+  return { total: items.length, untouched };
+}
+
+/** Case- and accent-insensitive: "jose" finds "José". */
+function searchKey(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 /** A failure the rep is meant to read, with its code. */

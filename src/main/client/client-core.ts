@@ -5,7 +5,11 @@ import { z } from 'zod';
 import { uuidv7 } from '../../shared/ids';
 import type { Lead } from '../../shared/lead';
 import { orderQueue } from '../../shared/priority';
-import { LoginResponseSchema } from '../../shared/sync-protocol';
+import {
+  LoginResponseSchema,
+  SYNC_PROTOCOL_HEADER,
+  SYNC_PROTOCOL_VERSION,
+} from '../../shared/sync-protocol';
 import { fieldIssues, describeIssues } from '../../shared/validation';
 import {
   ClientCommandSchema,
@@ -71,6 +75,7 @@ export async function signIn(serverUrl: string, email: string, password: string)
       {
         token: '',
         body: { email, password },
+        headers: { [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION) },
       },
     );
     return { token: res.token, user: res.user };
@@ -81,6 +86,12 @@ export async function signIn(serverUrl: string, email: string, password: string)
       throw new SignInError(
         'unreachable',
         `cannot reach the server at ${serverUrl}: ${error.message}`,
+      );
+    }
+    if (error.status === 426 || error.code === 'incompatible_protocol') {
+      throw new SignInError(
+        'incompatible',
+        `the server at ${serverUrl} speaks another version of the sync protocol (this app speaks ${SYNC_PROTOCOL_VERSION}): update Pounce`,
       );
     }
     if (error.code === 'bad_response' || error.status === 404) {
@@ -322,7 +333,7 @@ export class ClientCore {
       const pendingHere = byLead.get(row.id) ?? [];
       // The same objects while nothing changed: parsing 10,000 leads on every queue read costs
       // more than ordering them, and the priority code remembers work per lead object.
-      const key = `${row.server_updated_at}|${row.lead.length}|${row.timeline.length}|${row.revoked_at ?? ''}|${pendingHere.map((m) => m.mutationId).join(',')}`;
+      const key = `${row.server_updated_at}|${row.lead.length}|${row.timeline.length}|${row.revoked_at ?? ''}|${pendingHere.map((m) => `${m.mutationId}${m.acked ? 'a' : ''}`).join(',')}`;
       const cached = this.viewCache.get(row.id);
       if (cached?.key === key) return cached.view;
       const view = toView(row, pendingHere);

@@ -24,6 +24,8 @@ import type { PendingMutation } from './overlay';
 import type { LocalDatabase } from './schema';
 import {
   acknowledge,
+  ackedCutoff,
+  settleAcknowledged,
   getState,
   markNotified,
   outboxHead,
@@ -192,7 +194,10 @@ export class SyncEngine {
               dismissed: 0,
             });
           }
-          await acknowledge(trx, res.lastMutationId);
+          const rejected = res.results.flatMap((r) =>
+            r.status === 'rejected' ? [r.mutationId] : [],
+          );
+          await acknowledge(trx, res.lastMutationId, rejected, now);
         });
         this.pushFailures = 0;
         this.setOnline();
@@ -261,8 +266,12 @@ export class SyncEngine {
     // client's overlap (a first sync is many pages). Pages are still applied strictly in order,
     // each with its cursor in the same local transaction.
     let next: ReturnType<SyncEngine['fetchPage']> | null = null;
+    // Acknowledged mutations up to here were applied before this pull was sent, so the leads it
+    // brings carry their effect (see settleAcknowledged).
+    let cutoff = 0;
     while (this.running) {
       try {
+        if (next === null) cutoff = await ackedCutoff(this.o.db);
         const res = await (next ?? this.fetchPage(await getState(this.o.db, STATE_KEYS.cursor)));
         next = null;
         if (res.hasMore) {
@@ -270,7 +279,7 @@ export class SyncEngine {
           // Failures surface when it is awaited; until then it must not count as unhandled.
           next.catch(() => undefined);
         }
-        await this.applyPage(res);
+        await this.applyPage(res, cutoff);
         if (!res.hasMore) return;
       } catch (error) {
         next = null;
@@ -279,7 +288,7 @@ export class SyncEngine {
     }
   }
 
-  private async applyPage(res: PullResponse): Promise<void> {
+  private async applyPage(res: PullResponse, cutoff: number): Promise<void> {
     const now = this.clock();
     const fresh: Lead[] = [];
     const revoked: { leadId: string; reason: string }[] = [];
@@ -303,6 +312,8 @@ export class SyncEngine {
         fresh.map((l) => l.id),
         now,
       );
+      const carried = new Set(res.changes.map((c) => (c.type === 'lead' ? c.lead.id : c.leadId)));
+      await settleAcknowledged(trx, cutoff, res.hasMore ? carried : 'all');
       await setState(trx, STATE_KEYS.cursor, res.cursor);
       await setState(trx, STATE_KEYS.lastSyncAt, res.serverTime);
       await setState(trx, STATE_KEYS.receivingLeads, String(res.user.receivingLeads));

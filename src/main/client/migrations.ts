@@ -42,7 +42,17 @@ const m0001_initial: Migration = {
   },
 };
 
-const MIGRATIONS: Readonly<Record<string, Migration>> = { '0001_initial': m0001_initial };
+/** Applied mutations are kept until a pull carries their effect (schema.ts, OutboxTable). */
+const m0002_outbox_acked: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('outbox').addColumn('acked_at', 'bigint').execute();
+  },
+};
+
+const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_initial': m0001_initial,
+  '0002_outbox_acked': m0002_outbox_acked,
+};
 
 class Provider implements MigrationProvider {
   getMigrations(): Promise<Record<string, Migration>> {

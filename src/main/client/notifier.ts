@@ -12,6 +12,8 @@ export interface Toast {
   readonly body: string;
   /** The lead a click should open; absent for a summary of several. */
   readonly leadId?: string;
+  /** No sound (the rep turned sounds off). */
+  readonly silent?: boolean;
 }
 
 export interface Notifier {
@@ -49,7 +51,13 @@ export function summaryToast(leads: readonly Lead[]): Toast {
 export class NodeNotifier implements Notifier {
   show(toast: Toast): Promise<void> {
     return new Promise((resolve, reject) => {
-      notifier.notify({ title: toast.title, message: toast.body || ' ', wait: false }, (error) => {
+      const options = {
+        title: toast.title,
+        message: toast.body || ' ',
+        wait: false,
+        sound: toast.silent !== true,
+      };
+      notifier.notify(options, (error) => {
         // node-notifier reports success as an empty value, not always null.
         if (error instanceof Error) reject(error);
         else resolve();

@@ -9,6 +9,8 @@ export interface PendingMutation {
   readonly name: MutationName;
   readonly args: unknown;
   readonly occurredAt: string;
+  /** Applied by the server, kept until a pull brings its effect back: shown, not "pending". */
+  readonly acked?: boolean;
 }
 
 /**
@@ -24,11 +26,19 @@ export function overlay(
   let view: Lead = lead;
   const entries: LocalTimelineEntry[] = [...timeline];
   let count = 0;
+  const onServer = pending.length > 0 ? carriedIds(timeline) : EMPTY;
   for (const m of pending) {
+    // Already in the server's copy (applied, and its ack lost or not yet settled): laying it
+    // over again would count the call twice.
+    if (onServer.has(effectIdOf(m) ?? '')) continue;
     const applied = applyOne(view, m);
     if (!applied) continue;
-    count += 1;
     view = applied.lead;
+    if (m.acked) {
+      if (applied.entry) entries.push({ ...applied.entry, pending: false });
+      continue;
+    }
+    count += 1;
     if (applied.entry) entries.push(applied.entry);
   }
   return { lead: view, timeline: entries, pending: count };
@@ -90,6 +100,33 @@ function applyOne(
     case 'setReceivingLeads':
       return null;
   }
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/** The client-made ids (outcomeId, noteId, callbackId) the server's timeline entries carry. */
+function carriedIds(timeline: readonly LocalTimelineEntry[]): ReadonlySet<string> {
+  const ids = new Set<string>();
+  for (const entry of timeline) {
+    for (const key of ['outcomeId', 'noteId', 'callbackId'] as const) {
+      const id = entry.data[key];
+      if (typeof id === 'string') ids.add(id);
+    }
+  }
+  return ids;
+}
+
+/** The id a mutation's timeline entry will carry on the server, if it makes one. */
+function effectIdOf(m: PendingMutation): string | null {
+  const args = m.args;
+  if (typeof args !== 'object' || args === null) return null;
+  for (const key of ['outcomeId', 'noteId', 'callbackId'] as const) {
+    if (key in args) {
+      const id = (args as Record<string, unknown>)[key];
+      return typeof id === 'string' ? id : null;
+    }
+  }
+  return null;
 }
 
 /** The lead a mutation is about, if any. */

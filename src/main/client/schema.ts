@@ -32,6 +32,12 @@ export interface OutboxTable {
   args: string;
   occurred_at: string;
   created_at: number;
+  /**
+   * When the server acknowledged it as applied; null while it still has to be sent. An applied
+   * row stays (laid over the server's copy, no longer sent) until a pull has brought back the
+   * lead with its effect, so what the rep sees never steps back in between.
+   */
+  acked_at: number | null;
 }
 
 /** Mutations the server refused for good, kept for the rep to review. */

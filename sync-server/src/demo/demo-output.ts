@@ -50,8 +50,8 @@ export function afterBox(url: string, seed: DemoSeed, ratePerMinute: number, pai
       `Or run another lead source:  npm run simulate -- --server ${url} --api-key ${seed.apiKey.key}`,
     ),
     '',
-    `The ${seed.reps.length} reps are connected below by stand-ins for their desktop apps`,
-    `(the desktop app replaces these in a later issue). Simulating ~${ratePerMinute} leads/min.`,
+    `The desktop app signs in as ${seed.reps[0]?.name ?? 'the first rep'} where Electron can run; the other reps are`,
+    `connected below by stand-ins for their desktop apps. Simulating ~${ratePerMinute} leads/min.`,
     paint('bold', 'Ctrl-C stops everything.'),
     '',
   ].join('\n');

@@ -38,6 +38,18 @@ describe('mainWindowOptions', () => {
     expect(dark.backgroundColor).toBe('#16181d');
   });
 
+  it('opens at the default size, or at the restored bounds, never below the minimum', () => {
+    expect(options).toMatchObject({ width: 1280, height: 800, minWidth: 800, minHeight: 560 });
+    expect(options).not.toHaveProperty('x');
+    const restored = mainWindowOptions({
+      preloadPath: '/p.js',
+      appVersion: '1.0.0',
+      dark: false,
+      bounds: { x: -1200, y: 40, width: 1000, height: 700 },
+    });
+    expect(restored).toMatchObject({ x: -1200, y: 40, width: 1000, height: 700, minWidth: 800 });
+  });
+
   it('drops a version string that could smuggle another switch', () => {
     const odd = mainWindowOptions({ preloadPath: '/p.js', appVersion: '1 --inspect', dark: false });
     expect(odd.webPreferences?.additionalArguments).toEqual([]);

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION } from '../../../../src/shared/sync-protocol';
 import { LoginRequestSchema, UpdateMeSchema } from '../../../../src/shared/user';
 import { toUser } from '../../domain/mappers';
 import type { Accounts } from '../../services/accounts';
+import { incompatibleProtocol } from '../../sync/sync-service';
 import type { RequestAuth } from '../auth';
 import { parseOr422 } from '../validate';
 
@@ -10,6 +12,12 @@ export function authRoutes(
   deps: { accounts: Accounts; auth: RequestAuth },
 ): void {
   app.post('/api/v1/auth/login', async (request) => {
+    // An app that says which sync protocol it speaks learns "update" at sign-in, before it
+    // stores a session it could not use. Clients that send no header (scripts, curl) may sign in.
+    const protocol = request.headers[SYNC_PROTOCOL_HEADER];
+    if (protocol !== undefined && protocol !== String(SYNC_PROTOCOL_VERSION)) {
+      throw incompatibleProtocol(protocol);
+    }
     const { email, password } = parseOr422(LoginRequestSchema, request.body);
     return deps.accounts.login(email, password, request.ip);
   });

@@ -1,0 +1,106 @@
+import { DISPOSITION_INFO, DISPOSITIONS, type Disposition } from '../../../shared/dispositions';
+
+/*
+ * Every keyboard shortcut, in one table: the key handler reads it, and the help overlay and the
+ * buttons show it, so what the UI says and what the keys do cannot drift apart.
+ */
+
+export type Action =
+  | { readonly type: 'next' }
+  | { readonly type: 'prev' }
+  | { readonly type: 'first' }
+  | { readonly type: 'last' }
+  | { readonly type: 'open' }
+  | { readonly type: 'back' }
+  | { readonly type: 'call' }
+  | { readonly type: 'email' }
+  | { readonly type: 'outcome'; readonly disposition: Disposition }
+  | { readonly type: 'callback' }
+  | { readonly type: 'note' }
+  | { readonly type: 'search' }
+  | { readonly type: 'availability' }
+  | { readonly type: 'rejected' }
+  | { readonly type: 'sync' }
+  | { readonly type: 'settings' }
+  | { readonly type: 'theme' }
+  | { readonly type: 'help' };
+
+export interface Shortcut {
+  /** KeyboardEvent.key values; the first is the one the UI shows. */
+  readonly keys: readonly string[];
+  readonly label: string;
+  readonly group: 'Move' | 'Work the lead' | 'Log the outcome' | 'App';
+  readonly action: Action;
+}
+
+export const SHORTCUTS: readonly Shortcut[] = [
+  { keys: ['j', 'ArrowDown'], label: 'Next lead', group: 'Move', action: { type: 'next' } },
+  { keys: ['k', 'ArrowUp'], label: 'Previous lead', group: 'Move', action: { type: 'prev' } },
+  { keys: ['Home', 'g'], label: 'Top of the queue', group: 'Move', action: { type: 'first' } },
+  { keys: ['End', 'G'], label: 'Bottom of the queue', group: 'Move', action: { type: 'last' } },
+  { keys: ['Enter', 'o'], label: 'Open the lead', group: 'Move', action: { type: 'open' } },
+  { keys: ['Escape'], label: 'Back / close', group: 'Move', action: { type: 'back' } },
+  { keys: ['/'], label: 'Search', group: 'Move', action: { type: 'search' } },
+  { keys: ['c'], label: 'Call', group: 'Work the lead', action: { type: 'call' } },
+  { keys: ['e'], label: 'Email', group: 'Work the lead', action: { type: 'email' } },
+  {
+    keys: ['b'],
+    label: 'Schedule a callback',
+    group: 'Work the lead',
+    action: { type: 'callback' },
+  },
+  { keys: ['n'], label: 'Add a note', group: 'Work the lead', action: { type: 'note' } },
+  ...DISPOSITIONS.map((d): Shortcut => ({
+    keys: [DISPOSITION_INFO[d].shortcut],
+    label: DISPOSITION_INFO[d].label,
+    group: 'Log the outcome',
+    action: { type: 'outcome', disposition: d },
+  })),
+  { keys: ['a'], label: 'Receiving leads on/off', group: 'App', action: { type: 'availability' } },
+  { keys: ['r'], label: 'Review rejected changes', group: 'App', action: { type: 'rejected' } },
+  { keys: ['s'], label: 'Sync now', group: 'App', action: { type: 'sync' } },
+  { keys: ['t'], label: 'Light / dark theme', group: 'App', action: { type: 'theme' } },
+  { keys: [','], label: 'Settings', group: 'App', action: { type: 'settings' } },
+  { keys: ['?'], label: 'Keyboard shortcuts', group: 'App', action: { type: 'help' } },
+];
+
+const BY_KEY = new Map<string, Action>();
+for (const shortcut of SHORTCUTS) for (const key of shortcut.keys) BY_KEY.set(key, shortcut.action);
+
+/** The action a key press means in the queue, or null (typing in a field, a modifier held). */
+export function actionFor(event: {
+  readonly key: string;
+  readonly ctrlKey: boolean;
+  readonly metaKey: boolean;
+  readonly altKey: boolean;
+}): Action | null {
+  if (event.ctrlKey || event.metaKey || event.altKey) return null;
+  return BY_KEY.get(event.key) ?? null;
+}
+
+/** How a key is shown: "Enter" -> "↵", "ArrowDown" -> "↓". */
+export function keyLabel(key: string): string {
+  switch (key) {
+    case 'Enter':
+      return '↵';
+    case 'Escape':
+      return 'Esc';
+    case 'ArrowDown':
+      return '↓';
+    case 'ArrowUp':
+      return '↑';
+    default:
+      return key;
+  }
+}
+
+/** The key the UI shows for an action type (the first key of its first shortcut). */
+export function keyFor(type: Action['type'], disposition?: Disposition): string {
+  const found = SHORTCUTS.find(
+    (s) =>
+      s.action.type === type &&
+      (disposition === undefined ||
+        (s.action.type === 'outcome' && s.action.disposition === disposition)),
+  );
+  return found ? keyLabel(found.keys[0] ?? '') : '';
+}
