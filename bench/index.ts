@@ -5,13 +5,14 @@ import { installGuards, runCleanups } from './lib/cleanup';
 import { type BenchName, type BenchOptions, parseOptions, USAGE, UsageError } from './lib/options';
 import { DOCS_FILE } from './lib/report';
 import { runPriority } from './priority';
+import { runRenderer } from './renderer';
 import { runSync } from './sync';
 
 /*
- * `npm run bench [-- intake|assign|sync|priority|all] [--duration S] [--connections N] ...`
+ * `npm run bench [-- intake|assign|sync|priority|renderer|all] [--duration S] [--connections N] ...`
  *
  * The server benches start their own sync-server process on loopback; priority runs in this
- * process. Each prints a table and rewrites its own section of docs/benchmarks.md. Exits
+ * process; renderer also drives a headless Chromium (the built renderer over the E2E bridge). Each prints a table and rewrites its own section of docs/benchmarks.md. Exits
  * non-zero when a bench fails or a check does not hold (e.g. a 2xx lead missing from the
  * database); child servers are killed on every path.
  */
@@ -20,6 +21,7 @@ const BENCHES: Record<BenchName, (options: BenchOptions) => Promise<Outcome>> = 
   assign: runAssign,
   sync: runSync,
   priority: runPriority,
+  renderer: runRenderer,
 };
 
 async function main(): Promise<number> {

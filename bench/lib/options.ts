@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const BENCH_NAMES = ['intake', 'assign', 'sync', 'priority'] as const;
+export const BENCH_NAMES = ['intake', 'assign', 'sync', 'priority', 'renderer'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchOptions {
@@ -27,12 +27,13 @@ export interface BenchOptions {
 
 export class UsageError extends Error {}
 
-export const USAGE = `usage: npm run bench [-- intake|assign|sync|priority|all] [options]
+export const USAGE = `usage: npm run bench [-- intake|assign|sync|priority|renderer|all] [options]
 
   intake             intake throughput vs a bare better-sqlite3 baseline
   assign             2xx -> lead.assigned with 200 reps connected
   sync               2xx -> lead in a client's SQLite and notify(), 200 clients; initial sync of 10,000 leads
   priority           ordering 10,000 leads (src/shared/priority.ts), in process
+  renderer           the built renderer in Chromium with 5,000 leads: first paint, keys, timers, heap
 
   --duration S       intake load and baseline duration in seconds (default 10)
   --connections N    intake: concurrent HTTP connections (default 50)
@@ -98,6 +99,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   // 10,000 leads posted for the initial-sync part, 200 clients, 1,000 measured leads.
   if (benches.includes('sync')) computed += 240;
   if (benches.includes('priority')) computed += 60;
+  // 5,000 leads posted, 13 sign-ins or starts, ~70 s of timed key presses and idle seconds.
+  if (benches.includes('renderer')) computed += 360;
   const timeout = positiveInt('timeout', values.timeout, computed, 24 * 3600);
   return {
     benches,
