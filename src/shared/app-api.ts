@@ -63,8 +63,16 @@ export const AppRequestSchemas = {
     password: z.string().min(1, 'is required').max(1024),
   }),
   'session.signOut': empty,
-  /** The queue in priority order, as of the app's clock now. */
-  'queue.get': empty,
+  /**
+   * A window of the queue in priority order, as of the app's clock now: `limit` rows from
+   * `offset` (default: all). With `selectedId`, the answer also says where that lead is now and
+   * carries its row, so the page can follow it wherever it moved.
+   */
+  'queue.get': z.strictObject({
+    offset: z.number().int().min(0).max(1_000_000).optional(),
+    limit: z.number().int().min(1).max(50_000).optional(),
+    selectedId: leadId.optional(),
+  }),
   'lead.get': z.strictObject({ id: leadId }),
   /** A change the rep makes: an outcome, a note, a callback, seen, availability. */
   'lead.command': ClientCommandSchema,
@@ -140,7 +148,13 @@ export interface AppResults {
   'session.signIn': AppSession;
   'session.signOut': null;
   'queue.get': {
+    /** Rows `offset` .. `offset + items.length - 1` of the whole queue. */
     readonly items: readonly AppQueueItem[];
+    readonly offset: number;
+    /** Rows in the whole queue. */
+    readonly total: number;
+    /** Where `selectedId` is now (null: not in the queue), and its row. */
+    readonly selected: { readonly index: number; readonly item: AppQueueItem } | null;
     /** The app's clock when the queue was ordered, epoch ms. */
     readonly at: number;
     readonly counts: QueueCounts;

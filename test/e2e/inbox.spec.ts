@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { MemorySecretStore } from '../../src/main/app/app-service';
+import type { AppResult } from '../../src/shared/app-api';
 import { startFaultProxy } from '../helpers/fault-proxy';
 import { http } from '../helpers/http';
 import { freePort } from '../helpers/ports';
@@ -370,3 +371,41 @@ async function serverLeadTeam(w: World, leadId: string): Promise<string | null> 
   );
   return res.body.lead.teamId;
 }
+
+test('a long queue: the page holds a window of it; End and Home bring the far rows in', async ({
+  page,
+}) => {
+  world = await startWorld();
+  const w = world;
+  await signIn(page, w);
+  const total = 400;
+  const names: string[] = [];
+  for (let i = 0; i < total; i += 8) {
+    const batch = Array.from({ length: Math.min(8, total - i) }, (_, k) => `Long Queue ${i + k}`);
+    names.push(...batch);
+    await Promise.all(
+      batch.map((name) => post(w, { name, signals: [{ type: 'whitepaper_download' }] })),
+    );
+  }
+  await expect(page.getByTestId('counts')).toContainText(`${total} in queue`, { timeout: 30_000 });
+  // Virtualised: a screen of rows in the DOM, not 400.
+  expect(await page.locator('[role="option"]').count()).toBeLessThan(60);
+
+  const selected = page.locator('[role="option"][aria-selected="true"]');
+  await page.keyboard.press('End');
+  await expect(selected).toHaveCount(1);
+  const lastId = await selected.getAttribute('data-lead-id');
+  const queue = (await w.bridge.service.handle({
+    method: 'queue.get',
+    params: {},
+  })) as AppResult<'queue.get'>;
+  if (!queue.ok) throw new Error(queue.error.message);
+  const order = queue.value.items.map((i) => i.lead.id);
+  expect(lastId).toBe(order[total - 1]);
+  await expect(page.locator('section.detail')).toContainText('Long Queue');
+
+  await page.keyboard.press('k');
+  await expect(selected).toHaveAttribute('data-lead-id', order[total - 2] ?? '');
+  await page.keyboard.press('Home');
+  await expect(selected).toHaveAttribute('data-lead-id', order[0] ?? '');
+});

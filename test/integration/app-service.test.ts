@@ -327,6 +327,42 @@ describe('app service: the rep’s settings, search and counts', () => {
     ]);
   });
 
+  it('serves the queue in windows, and says where the selected lead is now', async () => {
+    const { s, ana, apiKey } = await setup();
+    const { call, log } = await start();
+    value(await call('session.signIn', { serverUrl: s.url, email: ana.email, password: PASSWORD }));
+    await log.next((e) => e.type === 'synced');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const posted = await postLead(s, apiKey, hotLead({ name: `Window ${i}` }));
+      ids.push(posted.body.lead.id);
+      await log.next((e) => e.type === 'lead.assigned' && e.lead.id === posted.body.lead.id);
+    }
+    const all = value(await call('queue.get'));
+    expect(all.total).toBe(5);
+    const order = all.items.map((i) => i.lead.id);
+    expect([...order].sort()).toEqual([...ids].sort());
+
+    const last = order[4] ?? '';
+    const page = value(await call('queue.get', { offset: 1, limit: 2, selectedId: last }));
+    expect(page).toMatchObject({ offset: 1, total: 5 });
+    expect(page.items.map((i) => i.lead.id)).toEqual(order.slice(1, 3));
+    expect(page.selected?.index).toBe(4);
+    expect(page.selected?.item.lead.id).toBe(last);
+
+    // The selected lead leaves the queue: the answer says so.
+    const logged = value(
+      await call('lead.command', { type: 'logOutcome', leadId: last, disposition: 'qualified' }),
+    );
+    await log.next((e) => e.type === 'outcome.acked' && e.mutationId === logged.mutationId);
+    const after = value(await call('queue.get', { offset: 0, limit: 10, selectedId: last }));
+    expect(after).toMatchObject({ total: 4, selected: null, counts: { total: 4, untouched: 4 } });
+    expect(await call('queue.get', { offset: -1 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    });
+  });
+
   it('says "update the app" when the server speaks another sync protocol', async () => {
     const { s, ana } = await setup();
     // The real server refuses a sign-in from an app of another protocol version.

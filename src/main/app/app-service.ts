@@ -98,6 +98,8 @@ export class AppService {
   private readonly settings: SettingsFile;
   private countsTimer: NodeJS.Timeout | null = null;
   private lastCounts: QueueCounts | null = null;
+  private ordered: OrderedQueue | null = null;
+  private ordering: Promise<OrderedQueue> | null = null;
 
   private constructor(private readonly options: AppServiceOptions) {
     this.clock = options.clock ?? Date.now;
@@ -198,14 +200,19 @@ export class AppService {
       this.emit({ type: 'session.changed', session: null });
       return null;
     },
-    'queue.get': async () => {
-      const at = this.clock();
-      const items: AppQueueItem[] = (await this.signedIn().getQueue(at)).map((i) => ({
-        lead: queueLead(i.lead),
-        pending: i.pending,
-        row: plainRow(i.row),
-      }));
-      return { at, items, counts: countsOf(items) };
+    'queue.get': async ({ offset = 0, limit, selectedId }) => {
+      const queue = await this.orderedQueue(this.signedIn());
+      const end = limit === undefined ? queue.items.length : offset + limit;
+      const index = selectedId === undefined ? undefined : queue.index.get(selectedId);
+      const item = index === undefined ? undefined : queue.items[index];
+      return {
+        at: queue.at,
+        items: queue.items.slice(offset, end),
+        offset,
+        total: queue.items.length,
+        selected: index !== undefined && item ? { index, item } : null,
+        counts: queue.counts,
+      };
     },
     'lead.get': ({ id }) => this.signedIn().getLead(id),
     'lead.command': (command) => this.signedIn().execute(command),
@@ -276,8 +283,13 @@ export class AppService {
     });
     this.session = session;
     this.unsubscribe = this.core.on((event) => {
+      if (QUEUE_EVENTS.has(event.type)) {
+        // Also drops an ordering in flight: it may have read the queue before this change.
+        this.ordered = null;
+        this.ordering = null;
+        this.countsSoon();
+      }
       this.emit(event);
-      if (QUEUE_EVENTS.has(event.type)) this.countsSoon();
     });
     this.emit({ type: 'session.changed', session: this.publicSession() });
     this.countsSoon();
@@ -295,6 +307,40 @@ export class AppService {
     },
   };
 
+  /**
+   * The whole queue, ordered and shaped for the page, kept until the queue changes or it is
+   * REORDER_MS old (the order moves with time: leads age, retries fall due). Windows of it are
+   * sliced per request, so a page asking for its screen never costs a re-order of 5,000 leads.
+   */
+  private async orderedQueue(core: ClientCore): Promise<OrderedQueue> {
+    const now = this.clock();
+    const kept = this.ordered;
+    if (kept && now - kept.at < REORDER_MS && kept.at <= now) return kept;
+    this.ordering ??= core
+      .getQueue(now)
+      .then((queue) => {
+        const items: AppQueueItem[] = queue.map((i) => ({
+          lead: queueLead(i.lead),
+          pending: i.pending,
+          row: plainRow(i.row),
+        }));
+        const ordered: OrderedQueue = {
+          at: now,
+          items,
+          index: new Map(items.map((item, i) => [item.lead.id, i])),
+          counts: countsOf(items),
+        };
+        // A change that arrived while ordering made this answer stale: serve it, keep nothing.
+        if (this.core === core && this.ordering === pending) this.ordered = ordered;
+        return ordered;
+      })
+      .finally(() => {
+        if (this.ordering === pending) this.ordering = null;
+      });
+    const pending = this.ordering;
+    return pending;
+  }
+
   /** One `queue.counts` after a burst of queue changes, and only when the counts moved. */
   private countsSoon(): void {
     if (this.countsTimer) return;
@@ -302,10 +348,8 @@ export class AppService {
       this.countsTimer = null;
       const core = this.core;
       if (!core) return;
-      core
-        .getQueue(this.clock())
-        .then((items) => {
-          const counts = countsOf(items);
+      this.orderedQueue(core)
+        .then(({ counts }) => {
           if (
             this.lastCounts?.total === counts.total &&
             this.lastCounts.untouched === counts.untouched
@@ -326,6 +370,8 @@ export class AppService {
     this.core = null;
     this.session = null;
     this.lastCounts = null;
+    this.ordered = null;
+    this.ordering = null;
     await core?.close();
   }
 
@@ -341,15 +387,25 @@ export class AppService {
   }
 }
 
-/** Client events after which the queue may hold other leads or other states. */
+/**
+ * Client events after which the queue may hold other leads or other states (the engine sends
+ * `queue.changed` after a pull or a push that changed anything).
+ */
 const QUEUE_EVENTS: ReadonlySet<string> = new Set([
   'lead.assigned',
   'lead.revoked',
-  'synced',
   'queue.changed',
-  'outcome.acked',
-  'rejected',
 ]);
+
+/** How long an ordered queue is served before it is ordered again for the clock. */
+const REORDER_MS = 5_000;
+
+interface OrderedQueue {
+  readonly at: number;
+  readonly items: readonly AppQueueItem[];
+  readonly index: ReadonlyMap<string, number>;
+  readonly counts: QueueCounts;
+}
 
 function queueLead(l: Lead): QueueLead {
   return {

@@ -33,7 +33,8 @@ import {
   ensureClientId,
   findLocalLead,
   getState,
-  listLocalLeads,
+  findLocalLeadBodies,
+  listLocalLeadKeys,
   listRejected,
   setState,
   STATE_KEYS,
@@ -131,7 +132,7 @@ export interface ClientCoreOptions {
 
 export class ClientCore {
   private readonly events = new EventEmitter();
-  private readonly viewCache = new Map<string, { key: string; view: LocalLead }>();
+  private readonly summaryCache = new Map<string, { key: string; summary: LeadSummary }>();
   private readonly clock: () => number;
 
   private constructor(
@@ -251,7 +252,7 @@ export class ClientCore {
 
   /** The rep's queue in priority order (revoked and finished leads are not in it). */
   async getQueue(now = this.clock()): Promise<QueueItem[]> {
-    const views = await this.views();
+    const views = await this.summaries();
     const byId = new Map(views.filter((v) => v.revoked === null).map((v) => [v.lead.id, v]));
     const order = orderQueue(
       [...byId.values()].map((v) => v.lead),
@@ -263,9 +264,12 @@ export class ClientCore {
     });
   }
 
-  /** Every lead this client holds (including revoked ones, with why), as the rep sees them. */
-  async listLeads(): Promise<LocalLead[]> {
-    return this.views();
+  /**
+   * Every lead this client holds (including revoked ones, with why), as the rep sees them,
+   * without timelines (getLead has the whole lead).
+   */
+  async listLeads(): Promise<LeadSummary[]> {
+    return this.summaries();
   }
 
   async getLead(id: string): Promise<LocalLead | null> {
@@ -314,9 +318,15 @@ export class ClientCore {
     await this.local.close();
   }
 
-  private async views(): Promise<LocalLead[]> {
-    const [rows, pending] = await Promise.all([
-      listLocalLeads(this.local.db),
+  /**
+   * Every lead as the rep sees it, without timelines: the queue and search read only this. A
+   * read costs one narrow query (ids and change keys) plus the rows that changed since the last
+   * one; unchanged leads are the same objects as before (the priority code remembers work per
+   * lead object). Timelines are parsed only where a pending change needs them (overlay.ts).
+   */
+  private async summaries(): Promise<LeadSummary[]> {
+    const [keys, pending] = await Promise.all([
+      listLocalLeadKeys(this.local.db),
       allPending(this.local.db),
     ]);
     const byLead = new Map<string, PendingMutation[]>();
@@ -327,22 +337,69 @@ export class ClientCore {
       if (list) list.push(m);
       else byLead.set(id, [m]);
     }
+    const out: (LeadSummary | null)[] = [];
+    const misses: { index: number; id: string; key: string; pending: PendingMutation[] }[] = [];
     const seen = new Set<string>();
-    const views = rows.map((row) => {
+    for (const row of keys) {
       seen.add(row.id);
       const pendingHere = byLead.get(row.id) ?? [];
-      // The same objects while nothing changed: parsing 10,000 leads on every queue read costs
-      // more than ordering them, and the priority code remembers work per lead object.
-      const key = `${row.server_updated_at}|${row.lead.length}|${row.timeline.length}|${row.revoked_at ?? ''}|${pendingHere.map((m) => `${m.mutationId}${m.acked ? 'a' : ''}`).join(',')}`;
-      const cached = this.viewCache.get(row.id);
-      if (cached?.key === key) return cached.view;
-      const view = toView(row, pendingHere);
-      this.viewCache.set(row.id, { key, view });
-      return view;
-    });
-    for (const id of this.viewCache.keys()) if (!seen.has(id)) this.viewCache.delete(id);
-    return views;
+      const key = `${row.server_updated_at}|${row.lead_length}|${row.timeline_length}|${row.revoked_at ?? ''}|${pendingHere.map((m) => `${m.mutationId}${m.acked ? 'a' : ''}`).join(',')}`;
+      const cached = this.summaryCache.get(row.id);
+      if (cached?.key === key) {
+        out.push(cached.summary);
+      } else {
+        misses.push({ index: out.length, id: row.id, key, pending: pendingHere });
+        out.push(null);
+      }
+    }
+    for (let i = 0; i < misses.length; i += MISS_BATCH) {
+      const batch = misses.slice(i, i + MISS_BATCH);
+      const rows = new Map(
+        (
+          await findLocalLeadBodies(
+            this.local.db,
+            batch.map((m) => m.id),
+            new Set(batch.filter((m) => m.pending.length > 0).map((m) => m.id)),
+          )
+        ).map((r) => [r.id, r]),
+      );
+      for (const miss of batch) {
+        const row = rows.get(miss.id);
+        if (!row) continue; // deleted between the two reads: gone from this answer too
+        const timeline =
+          row.timeline === null ? [] : (JSON.parse(row.timeline) as LocalTimelineEntry[]);
+        const view = overlay(JSON.parse(row.lead) as Lead, timeline, miss.pending);
+        const summary: LeadSummary = {
+          lead: view.lead,
+          pending: view.pending,
+          revoked: revokedOf(row),
+        };
+        this.summaryCache.set(miss.id, { key: miss.key, summary });
+        out[miss.index] = summary;
+      }
+    }
+    for (const id of this.summaryCache.keys()) if (!seen.has(id)) this.summaryCache.delete(id);
+    return out.filter((v): v is LeadSummary => v !== null);
   }
+}
+
+/** Rows read per query when many leads changed at once (a first sync). */
+const MISS_BATCH = 500;
+
+/** A lead as the rep sees it, without its timeline (lead.get has that). */
+export interface LeadSummary {
+  readonly lead: Lead;
+  readonly pending: number;
+  readonly revoked: LocalLead['revoked'];
+}
+
+function revokedOf(row: {
+  revoked_reason: string | null;
+  revoked_at: number | null;
+}): LocalLead['revoked'] {
+  return row.revoked_reason === null
+    ? null
+    : { reason: row.revoked_reason, at: new Date(Number(row.revoked_at ?? 0)).toISOString() };
 }
 
 function toView(
@@ -356,10 +413,7 @@ function toView(
     lead: view.lead,
     timeline: view.timeline,
     pending: view.pending,
-    revoked:
-      row.revoked_reason === null
-        ? null
-        : { reason: row.revoked_reason, at: new Date(Number(row.revoked_at ?? 0)).toISOString() },
+    revoked: revokedOf(row),
   };
 }
 

@@ -349,6 +349,49 @@ export async function listLocalLeads(db: Db) {
   return db.selectFrom('leads').selectAll().execute();
 }
 
+/**
+ * What tells whether a lead changed, for every lead, without reading the lead itself: the lengths
+ * come from SQLite's record headers, so this never touches the (large) JSON.
+ */
+export async function listLocalLeadKeys(db: Db) {
+  return db
+    .selectFrom('leads')
+    .select((eb) => [
+      'id',
+      'server_updated_at',
+      'revoked_at',
+      eb.fn<number>('octet_length', ['lead']).as('lead_length'),
+      eb.fn<number>('octet_length', ['timeline']).as('timeline_length'),
+    ])
+    .execute();
+}
+
+/** The stored lead JSON of `ids`, with the timeline only for those in `withTimeline`. */
+export async function findLocalLeadBodies(
+  db: Db,
+  ids: readonly string[],
+  withTimeline: ReadonlySet<string>,
+) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('leads')
+    .select((eb) => [
+      'id',
+      'lead',
+      'revoked_reason',
+      'revoked_at',
+      eb
+        .case()
+        .when('id', 'in', withTimeline.size > 0 ? [...withTimeline] : [''])
+        .then(eb.ref('timeline'))
+        .else(null)
+        .end()
+        .as('timeline'),
+    ])
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
 export async function findLocalLead(db: Db, id: string) {
   return db.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirst();
 }

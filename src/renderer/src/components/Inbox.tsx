@@ -1,10 +1,17 @@
-import { type JSX, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  type JSX,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import type { AppQueueItem, AppSession, AppSettings, QueueLead } from '../../../shared/app-api';
 import { nextAttemptAt } from '../../../shared/cadence';
-import type { ClientCommand, LocalLead } from '../../../shared/client-api';
+import type { ClientCommand, LocalLead, SyncStatus } from '../../../shared/client-api';
 import { DISPOSITION_INFO, type Disposition } from '../../../shared/dispositions';
-import { useQueue } from '../hooks/use-queue';
-import { useStatus } from '../hooks/use-status';
+import { itemAt, type QueueState, useQueue } from '../hooks/use-queue';
 import { call, errorText, onAppEvent } from '../lib/api';
 import { type Action, actionFor } from '../lib/keymap';
 import { ticker } from '../lib/ticker';
@@ -31,18 +38,28 @@ interface Props {
   readonly onSignOut: () => void;
 }
 
+/** The highlighted row: its place in the whole queue, and its lead once the window holds it. */
+interface Selection {
+  readonly id: string | null;
+  readonly index: number;
+}
+
 /**
  * The rep's day: the queue on the left, the selected lead on the right, the status bar below.
  * Every action is one key (lib/keymap.ts) and a button; every change goes to the app as one
  * command, which the app writes locally at once and syncs on its own.
+ *
+ * Handlers read the latest state through a ref and are created once: callbacks that close over
+ * a render keep that render's queue alive (and, through older callbacks, every queue before
+ * it), and stable callbacks keep the memoised rows from re-rendering.
  */
 export function Inbox(props: Props): JSX.Element {
-  const queue = useQueue();
-  const { status, refresh: refreshStatus } = useStatus();
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const selectedIdRef = useRef<string | null>(null);
+  const [queue, queueControls] = useQueue(selectedIdRef);
+  const [sel, setSel] = useState<Selection>({ id: null, index: 0 });
+  selectedIdRef.current = sel.id;
   /** A lead picked from search that is not in the queue (won, closed) stays up until a move. */
   const [pinned, setPinned] = useState<string | null>(null);
-  const lastIndex = useRef(0);
   const [opened, setOpened] = useState(false);
   const [view, setView] = useState<LocalLead | null>(null);
   const [modal, setModal] = useState<Modal>(null);
@@ -50,34 +67,30 @@ export function Inbox(props: Props): JSX.Element {
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<readonly QueueLead[] | null>(null);
   const [activeResult, setActiveResult] = useState(0);
+  const [receivingOff, setReceivingOff] = useState(false);
+  const statusRef = useRef<SyncStatus | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
-  const items = queue.items;
-  const index = useMemo(
-    () => (selectedId === null ? -1 : items.findIndex((i) => i.lead.id === selectedId)),
-    [items, selectedId],
-  );
-  if (index >= 0) lastIndex.current = index;
-
-  // The selected lead left the queue (an outcome closed it, it was reassigned): the row that took
-  // its place is selected, so the rep's next key acts on what they see highlighted.
+  // Follow the queue: the selected lead where it moved to; if it left, the row in its place.
   useEffect(() => {
-    if (!queue.loaded || items.length === 0) return;
-    if (selectedId === null || (index < 0 && pinned !== selectedId)) {
-      const next = items[Math.min(lastIndex.current, items.length - 1)];
-      if (next) setSelectedId(next.lead.id);
-    }
-  }, [queue.loaded, items, index, selectedId, pinned]);
+    if (!queue.loaded) return;
+    setSel((cur) => reconcile(cur, queue, pinned));
+  }, [queue, pinned]);
+
+  const selectedItem = selectedItemOf(queue, sel);
+  // The detail pane follows at a lower priority than the highlight, so a key press paints the
+  // new row first.
+  const detailId = useDeferredValue(sel.id);
 
   // The whole lead (message, timeline) for the selection; refreshed with the queue.
   useEffect(() => {
-    if (selectedId === null) {
+    if (detailId === null) {
       setView(null);
       return;
     }
     let live = true;
     const timer = setTimeout(() => {
-      call('lead.get', { id: selectedId })
+      call('lead.get', { id: detailId })
         .then((v) => {
           if (live) setView(v);
         })
@@ -87,136 +100,225 @@ export function Inbox(props: Props): JSX.Element {
       live = false;
       clearTimeout(timer);
     };
-  }, [selectedId, queue.version]);
-
-  // A toast clicked in the OS: bring that lead up.
-  useEffect(
-    () =>
-      onAppEvent((event) => {
-        if (event.type === 'lead.focus') {
-          setSelectedId(event.leadId);
-          setOpened(true);
-        }
-      }),
-    [],
-  );
+  }, [detailId, queue.version]);
 
   useEffect(() => {
     const untouched = queue.counts.untouched;
     document.title = untouched > 0 ? `(${untouched}) Pounce` : 'Pounce';
   }, [queue.counts.untouched]);
 
-  const selected = index >= 0 ? (items[index] ?? null) : null;
   // Until lead.get answers (a few ms), the row's own data stands in, so keys pressed right
   // after moving act on the highlighted lead instead of being lost.
-  const loaded = view?.lead.id === selectedId ? view : null;
-  const selectedLead = loaded ?? (selected ? placeholderView(selected) : null);
-
-  const run = useCallback(
-    (command: ClientCommand, done?: string) => {
-      call('lead.command', command)
-        .then(() => {
-          if (done && 'leadId' in command) setFlash({ leadId: command.leadId, text: done });
-          refreshStatus();
-        })
-        .catch((error: unknown) => {
-          const leadId = 'leadId' in command ? command.leadId : (selectedId ?? '');
-          setFlash({ leadId, text: `Not saved: ${errorText(error)}` });
-        });
-    },
-    [refreshStatus, selectedId],
+  const loaded = view !== null && view.lead.id === sel.id ? view : null;
+  const placeholder = useMemo(
+    () => (selectedItem ? placeholderView(selectedItem) : null),
+    [selectedItem],
   );
+  const current = loaded ?? placeholder;
+  const zone = selectedItem?.row.timeZone ?? current?.lead.timezone ?? null;
 
-  const zone = selected?.row.timeZone ?? selectedLead?.lead.timezone ?? null;
+  // ---- handlers: fresh closures every render, reached through one ref -----------------------
 
-  const logOutcome = useCallback(
-    (disposition: Disposition, callbackAt?: number) => {
-      const lead = selectedLead?.lead;
-      if (!lead) return;
-      const info = DISPOSITION_INFO[disposition];
-      let next: string;
-      switch (info.effect) {
-        case 'retry': {
-          const at = nextAttemptAt(lead.attempts + 1, ticker.now(), zone);
-          next =
-            at === null
-              ? 'that was the last attempt on the ladder'
-              : `next attempt ${weekdayTime(at, zone)}${zone ? ' their time' : ''}`;
-          break;
-        }
-        case 'callback':
-          next = callbackAt ? `callback ${weekdayTime(callbackAt, zone)}` : 'callback';
-          break;
-        case 'won':
-          next = 'left your queue as won';
-          break;
-        case 'closed':
-          next = 'closed';
-          break;
-        case 'nurture':
-          next = 'back to marketing (nurture)';
-          break;
+  const run = (command: ClientCommand, done?: string): void => {
+    call('lead.command', command)
+      .then(() => {
+        if (done && 'leadId' in command) setFlash({ leadId: command.leadId, text: done });
+      })
+      .catch((error: unknown) => {
+        const leadId = 'leadId' in command ? command.leadId : (sel.id ?? '');
+        setFlash({ leadId, text: `Not saved: ${errorText(error)}` });
+      });
+  };
+
+  const logOutcome = (disposition: Disposition, callbackAt?: number): void => {
+    const lead = current?.lead;
+    if (!lead) return;
+    const info = DISPOSITION_INFO[disposition];
+    let next: string;
+    switch (info.effect) {
+      case 'retry': {
+        const at = nextAttemptAt(lead.attempts + 1, ticker.now(), zone);
+        next =
+          at === null
+            ? 'that was the last attempt on the ladder'
+            : `next attempt ${weekdayTime(at, zone)}${zone ? ' their time' : ''}`;
+        break;
       }
-      run(
-        {
-          type: 'logOutcome',
-          leadId: lead.id,
-          disposition,
-          ...(callbackAt !== undefined && { callbackAt: new Date(callbackAt).toISOString() }),
-        },
-        `Logged “${info.label}”: ${next}.`,
-      );
-    },
-    [selectedLead, zone, run],
-  );
+      case 'callback':
+        next = callbackAt ? `callback ${weekdayTime(callbackAt, zone)}` : 'callback';
+        break;
+      case 'won':
+        next = 'left your queue as won';
+        break;
+      case 'closed':
+        next = 'closed';
+        break;
+      case 'nurture':
+        next = 'back to marketing (nurture)';
+        break;
+    }
+    run(
+      {
+        type: 'logOutcome',
+        leadId: lead.id,
+        disposition,
+        ...(callbackAt !== undefined && { callbackAt: new Date(callbackAt).toISOString() }),
+      },
+      `Logged “${info.label}”: ${next}.`,
+    );
+  };
 
-  const open = useCallback(
-    (at?: number) => {
-      const item = at === undefined ? selected : items[at];
-      if (!item) return;
-      setSelectedId(item.lead.id);
-      setOpened(true);
-      if (item.lead.seenAt === null) run({ type: 'markSeen', leadId: item.lead.id });
-    },
-    [items, selected, run],
-  );
+  const move = (to: number): void => {
+    const index = Math.max(0, Math.min(queue.total - 1, to));
+    setPinned(null);
+    setSel({ id: itemAt(queue, index)?.lead.id ?? null, index });
+  };
 
-  const move = useCallback(
-    (to: number) => {
-      const clamped = Math.max(0, Math.min(items.length - 1, to));
-      const item = items[clamped];
-      setPinned(null);
-      if (item) setSelectedId(item.lead.id);
-    },
-    [items],
-  );
+  const open = (index?: number): void => {
+    const item = index === undefined ? selectedItem : itemAt(queue, index);
+    if (!item) return;
+    setSel({ id: item.lead.id, index: index ?? sel.index });
+    setOpened(true);
+    if (item.lead.seenAt === null) run({ type: 'markSeen', leadId: item.lead.id });
+  };
 
-  const openLink = useCallback(
-    (url: string, what: string) => {
-      call('link.open', { url })
-        .then(() => selectedId && setFlash({ leadId: selectedId, text: what }))
-        .catch((error: unknown) =>
-          setFlash({ leadId: selectedId ?? '', text: `Could not open: ${errorText(error)}` }),
-        );
-    },
-    [selectedId],
-  );
+  const openLink = (url: string, what: string): void => {
+    const leadId = sel.id ?? '';
+    call('link.open', { url })
+      .then(() => setFlash({ leadId, text: what }))
+      .catch((error: unknown) => setFlash({ leadId, text: `Could not open: ${errorText(error)}` }));
+  };
 
-  const dial = useCallback(() => {
-    const lead = selectedLead?.lead ?? selected?.lead;
+  const dial = (): void => {
+    const lead = current?.lead;
     if (!lead?.phone) return;
     if (lead.seenAt === null) run({ type: 'markSeen', leadId: lead.id });
     openLink(`tel:${lead.phone}`, `Calling ${lead.phone}… then log the outcome (1–8).`);
-  }, [selectedLead, selected, openLink, run]);
+  };
 
-  const email = useCallback(() => {
-    const lead = selectedLead?.lead ?? selected?.lead;
+  const email = (): void => {
+    const lead = current?.lead;
     if (lead?.email) openLink(`mailto:${lead.email}`, `Writing to ${lead.email}.`);
-  }, [selectedLead, selected, openLink]);
+  };
 
-  const toggleReceiving = useCallback(() => {
-    run({ type: 'setReceivingLeads', receiving: status?.receivingLeads === false });
-  }, [run, status]);
+  const toggleReceiving = (): void => {
+    run({ type: 'setReceivingLeads', receiving: statusRef.current?.receivingLeads === false });
+  };
+
+  const perform = (action: Action): void => {
+    switch (action.type) {
+      case 'next':
+        move(sel.index + 1);
+        return;
+      case 'prev':
+        move(sel.index - 1);
+        return;
+      case 'first':
+        move(0);
+        return;
+      case 'last':
+        move(queue.total - 1);
+        return;
+      case 'open':
+        open();
+        return;
+      case 'back':
+        if (flash) setFlash(null);
+        setOpened(false);
+        return;
+      case 'call':
+        dial();
+        return;
+      case 'email':
+        email();
+        return;
+      case 'outcome':
+        if (action.disposition === 'callback') {
+          if (current) setModal('callback-outcome');
+        } else logOutcome(action.disposition);
+        return;
+      case 'callback':
+        if (current) setModal('callback');
+        return;
+      case 'note':
+        if (current) setModal('note');
+        return;
+      case 'search':
+        searchRef.current?.focus();
+        return;
+      case 'availability':
+        toggleReceiving();
+        return;
+      case 'rejected':
+        setModal('rejected');
+        return;
+      case 'sync':
+        call('sync.now', {}).catch(() => undefined);
+        return;
+      case 'settings':
+        setModal('settings');
+        return;
+      case 'theme':
+        props.onToggleTheme();
+        return;
+      case 'help':
+        setModal('help');
+        return;
+    }
+  };
+
+  const handlers = { perform, move, open, logOutcome, run, toggleReceiving };
+  const latest = useRef(handlers);
+  latest.current = handlers;
+  const modalRef = useRef(modal);
+  modalRef.current = modal;
+
+  // Created once; each calls the newest handler.
+  const stable = useMemo(
+    () => ({
+      perform: (action: Action) => latest.current.perform(action),
+      pick: (index: number) => latest.current.move(index),
+      open: (index: number) => latest.current.open(index),
+      toggleReceiving: () => latest.current.toggleReceiving(),
+      onStatus: (status: SyncStatus) => {
+        statusRef.current = status;
+        setReceivingOff(status.receivingLeads === false);
+      },
+    }),
+    [],
+  );
+
+  // A toast clicked in the OS: bring that lead up.
+  useEffect(
+    () =>
+      onAppEvent((event) => {
+        if (event.type !== 'lead.focus') return;
+        setSel((cur) => ({ id: event.leadId, index: cur.index }));
+        setOpened(true);
+        queueControls.refresh();
+      }),
+    [queueControls],
+  );
+
+  // One key handler for the window; fields and dialogs keep their own keys.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if (modalRef.current !== null || event.defaultPrevented) return;
+      const target = event.target as HTMLElement | null;
+      if (
+        target &&
+        (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
+      ) {
+        return;
+      }
+      const action = actionFor(event);
+      if (!action) return;
+      event.preventDefault();
+      stable.perform(action);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [stable]);
 
   // Search: the app looks through every lead it holds.
   useEffect(() => {
@@ -241,108 +343,11 @@ export function Inbox(props: Props): JSX.Element {
     searchRef.current?.blur();
   }, []);
 
-  const perform = useCallback(
-    (action: Action) => {
-      switch (action.type) {
-        case 'next':
-          move(index < 0 ? lastIndex.current : index + 1);
-          return;
-        case 'prev':
-          move(index < 0 ? lastIndex.current : index - 1);
-          return;
-        case 'first':
-          move(0);
-          return;
-        case 'last':
-          move(items.length - 1);
-          return;
-        case 'open':
-          open();
-          return;
-        case 'back':
-          if (flash) setFlash(null);
-          setOpened(false);
-          return;
-        case 'call':
-          dial();
-          return;
-        case 'email':
-          email();
-          return;
-        case 'outcome':
-          if (action.disposition === 'callback') setModal('callback-outcome');
-          else logOutcome(action.disposition);
-          return;
-        case 'callback':
-          if (selectedLead) setModal('callback');
-          return;
-        case 'note':
-          if (selectedLead) setModal('note');
-          return;
-        case 'search':
-          searchRef.current?.focus();
-          return;
-        case 'availability':
-          toggleReceiving();
-          return;
-        case 'rejected':
-          setModal('rejected');
-          return;
-        case 'sync':
-          call('sync.now', {}).catch(() => undefined);
-          return;
-        case 'settings':
-          setModal('settings');
-          return;
-        case 'theme':
-          props.onToggleTheme();
-          return;
-        case 'help':
-          setModal('help');
-          return;
-      }
-    },
-    [
-      index,
-      items.length,
-      move,
-      open,
-      flash,
-      dial,
-      email,
-      logOutcome,
-      selectedLead,
-      toggleReceiving,
-      props,
-    ],
-  );
-
-  // One key handler for the window; fields and dialogs keep their own keys.
-  const performRef = useRef(perform);
-  performRef.current = perform;
-  const modalRef = useRef(modal);
-  modalRef.current = modal;
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent): void => {
-      if (modalRef.current !== null || event.defaultPrevented) return;
-      const target = event.target as HTMLElement | null;
-      if (
-        target &&
-        (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
-      ) {
-        return;
-      }
-      const action = actionFor(event);
-      if (!action) return;
-      event.preventDefault();
-      performRef.current(action);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-
-  const leadName = selectedLead?.lead.name ?? '';
-  const flashText = flash && flash.leadId === selectedId ? flash.text : null;
+  const deferredView = useDeferredValue(current);
+  const deferredItem = useDeferredValue(selectedItem);
+  const leadName = current?.lead.name ?? '';
+  const flashText = flash && flash.leadId === sel.id ? flash.text : null;
+  const selectedLeadId = current?.lead.id ?? null;
 
   return (
     <div className={`inbox${opened ? ' inbox--opened' : ''}`}>
@@ -359,9 +364,10 @@ export function Inbox(props: Props): JSX.Element {
           }
           onChoose={(lead) => {
             setPinned(lead.id);
-            setSelectedId(lead.id);
+            setSel((cur) => ({ id: lead.id, index: cur.index }));
             setOpened(true);
             closeSearch();
+            queueControls.refresh();
           }}
           onClose={closeSearch}
         />
@@ -376,49 +382,50 @@ export function Inbox(props: Props): JSX.Element {
       <main className="panes">
         <section className="panes__queue" aria-label="Queue">
           {queue.error && <p className="form-error">{queue.error}</p>}
-          {queue.loaded && items.length === 0 ? (
+          {queue.loaded && queue.total === 0 ? (
             <div className="queue queue--empty">
               <p>Your queue is empty.</p>
               <p className="muted">
                 New leads appear here the moment they are routed to you
-                {status?.receivingLeads === false ? ', once you turn receiving leads on (a)' : ''}.
+                {receivingOff ? ', once you turn receiving leads on (a)' : ''}.
               </p>
             </div>
           ) : (
-            <QueueList items={items} selectedIndex={index} onPick={move} onOpen={open} />
+            <QueueList
+              items={queue.items}
+              offset={queue.offset}
+              total={queue.total}
+              selectedIndex={pinned !== null && pinned === sel.id ? -1 : sel.index}
+              onPick={stable.pick}
+              onOpen={stable.open}
+              onShowing={queueControls.showing}
+            />
           )}
         </section>
         <LeadDetail
-          view={selectedLead}
-          loading={loaded === null}
-          item={selected}
+          view={deferredView}
+          loading={deferredView === null || deferredView !== loaded}
+          item={deferredItem}
           opened={opened}
           flash={flashText}
-          onCall={dial}
-          onEmail={email}
-          onOutcome={(d) => perform({ type: 'outcome', disposition: d })}
-          onCallback={() => perform({ type: 'callback' })}
-          onNote={() => perform({ type: 'note' })}
+          onCall={() => stable.perform({ type: 'call' })}
+          onEmail={() => stable.perform({ type: 'email' })}
+          onOutcome={(d) => stable.perform({ type: 'outcome', disposition: d })}
+          onCallback={() => stable.perform({ type: 'callback' })}
+          onNote={() => stable.perform({ type: 'note' })}
         />
       </main>
 
       <StatusBar
-        status={status}
         doNotDisturb={props.settings.doNotDisturb}
+        onStatus={stable.onStatus}
         onReviewRejected={() => setModal('rejected')}
-        onToggleReceiving={toggleReceiving}
+        onToggleReceiving={stable.toggleReceiving}
         onHelp={() => setModal('help')}
       />
 
       {modal === 'help' && <HelpOverlay onClose={() => setModal(null)} />}
-      {modal === 'rejected' && (
-        <RejectedPanel
-          onClose={() => {
-            setModal(null);
-            refreshStatus();
-          }}
-        />
-      )}
+      {modal === 'rejected' && <RejectedPanel onClose={() => setModal(null)} />}
       {modal === 'settings' && (
         <SettingsPanel
           settings={props.settings}
@@ -429,17 +436,17 @@ export function Inbox(props: Props): JSX.Element {
           onClose={() => setModal(null)}
         />
       )}
-      {modal === 'note' && selectedLead && (
+      {modal === 'note' && selectedLeadId !== null && (
         <NoteDialog
           leadName={leadName}
           onClose={() => setModal(null)}
           onSave={(text) => {
             setModal(null);
-            run({ type: 'addNote', leadId: selectedLead.lead.id, text }, 'Note saved.');
+            latest.current.run({ type: 'addNote', leadId: selectedLeadId, text }, 'Note saved.');
           }}
         />
       )}
-      {(modal === 'callback' || modal === 'callback-outcome') && selectedLead && (
+      {(modal === 'callback' || modal === 'callback-outcome') && selectedLeadId !== null && (
         <CallbackPicker
           leadName={leadName}
           zone={zone}
@@ -449,13 +456,13 @@ export function Inbox(props: Props): JSX.Element {
           onPick={(at, note) => {
             setModal(null);
             if (modal === 'callback-outcome') {
-              logOutcome('callback', at);
+              latest.current.logOutcome('callback', at);
               return;
             }
-            run(
+            latest.current.run(
               {
                 type: 'scheduleCallback',
-                leadId: selectedLead.lead.id,
+                leadId: selectedLeadId,
                 at: new Date(at).toISOString(),
                 ...(note.trim() !== '' && { note: note.trim() }),
               },
@@ -466,6 +473,42 @@ export function Inbox(props: Props): JSX.Element {
       )}
     </div>
   );
+}
+
+/**
+ * The selection after a queue answer: the same lead where it is now; if it left the queue, the
+ * row that took its place; a lead pinned from search stays.
+ */
+function reconcile(cur: Selection, queue: QueueState, pinned: string | null): Selection {
+  if (queue.total === 0) return cur.id === pinned && pinned !== null ? cur : { id: null, index: 0 };
+  if (cur.id !== null && cur.id === pinned) return cur;
+  if (cur.id !== null) {
+    const at = queue.items.findIndex((i) => i.lead.id === cur.id);
+    if (at >= 0) return same(cur, { id: cur.id, index: queue.offset + at });
+    if (queue.selectedFor === cur.id) {
+      if (queue.selected) return same(cur, { id: cur.id, index: queue.selected.index });
+      // It left the queue (an outcome closed it, it was reassigned).
+      const index = Math.min(cur.index, queue.total - 1);
+      return { id: itemAt(queue, index)?.lead.id ?? null, index };
+    }
+    return cur; // asked about another lead; the next answer tells about this one
+  }
+  const index = Math.min(cur.index, queue.total - 1);
+  return same(cur, { id: itemAt(queue, index)?.lead.id ?? null, index });
+}
+
+/** Keeps the old object when nothing changed, so React skips the re-render. */
+function same(a: Selection, b: Selection): Selection {
+  return a.id === b.id && a.index === b.index ? a : b;
+}
+
+/** The selected lead's row: from the window, or the one the answer carried for it. */
+function selectedItemOf(queue: QueueState, sel: Selection): AppQueueItem | null {
+  if (sel.id === null) return null;
+  const inWindow = itemAt(queue, sel.index);
+  if (inWindow?.lead.id === sel.id) return inWindow;
+  if (queue.selected?.item.lead.id === sel.id) return queue.selected.item;
+  return queue.items.find((i) => i.lead.id === sel.id) ?? null;
 }
 
 /** What a queue row knows of its lead, shaped as the full view (the rest arrives with lead.get). */

@@ -1,5 +1,6 @@
-import { type JSX, useRef } from 'react';
+import { type JSX, useEffect, useRef } from 'react';
 import type { SyncStatus } from '../../../shared/client-api';
+import { useStatus } from '../hooks/use-status';
 import { useTick } from '../hooks/use-tick';
 import { keyFor } from '../lib/keymap';
 import { setText } from '../lib/dom';
@@ -7,16 +8,24 @@ import { agoText } from '../lib/time';
 import { Kbd } from './Kbd';
 
 interface Props {
-  readonly status: SyncStatus | null;
   readonly doNotDisturb: boolean;
+  /** Told each status the bar reads (the inbox keeps it for the availability key). */
+  readonly onStatus: (status: SyncStatus) => void;
   readonly onReviewRejected: () => void;
   readonly onToggleReceiving: () => void;
   readonly onHelp: () => void;
 }
 
-/** Whether the rep can trust what they see: connection, last sync, what is still to send. */
+/**
+ * Whether the rep can trust what they see: connection, last sync, what is still to send. It
+ * reads the status itself, so its polling re-renders the bar and nothing else.
+ */
 export function StatusBar(props: Props): JSX.Element {
-  const { status } = props;
+  const { status } = useStatus();
+  const { onStatus } = props;
+  useEffect(() => {
+    if (status) onStatus(status);
+  }, [status, onStatus]);
   const syncedRef = useRef<HTMLSpanElement>(null);
   const lastSync = status?.lastSyncAt ? Date.parse(status.lastSyncAt) : null;
   useTick(

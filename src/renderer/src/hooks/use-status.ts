@@ -17,7 +17,8 @@ export function useStatus(): { status: SyncStatus | null; refresh: () => void } 
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const refresh = useCallback(() => {
     call('status.get', {})
-      .then(setStatus)
+      // The same status as before is not a new render.
+      .then((next) => setStatus((cur) => (cur !== null && sameStatus(cur, next) ? cur : next)))
       .catch(() => undefined);
   }, []);
   useEffect(() => {
@@ -39,4 +40,15 @@ export function useStatus(): { status: SyncStatus | null; refresh: () => void } 
     };
   }, [refresh]);
   return { status, refresh };
+}
+
+function sameStatus(a: SyncStatus, b: SyncStatus): boolean {
+  return (
+    a.online === b.online &&
+    a.lastSyncAt === b.lastSyncAt &&
+    a.pending === b.pending &&
+    a.rejected === b.rejected &&
+    a.receivingLeads === b.receivingLeads &&
+    a.stopped === b.stopped
+  );
 }

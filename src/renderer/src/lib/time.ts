@@ -82,13 +82,17 @@ export function weekdayTime(at: number, zone: string | null): string {
   return format.format(at);
 }
 
+/** Made once: toLocaleString with options builds a new formatter on every call. */
+let shortFormat: Intl.DateTimeFormat | null = null;
+
 /** "12 Nov, 14:05" in the rep's own zone, for the timeline. */
 export function shortDateTime(at: number): string {
-  return new Date(at).toLocaleString(undefined, {
+  shortFormat ??= new Intl.DateTimeFormat(undefined, {
     day: 'numeric',
     month: 'short',
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
   });
+  return shortFormat.format(at);
 }
