@@ -779,7 +779,9 @@ async function workSomeLeads(bridge: Bridge): Promise<number> {
   for (;;) {
     const status = await appCall(bridge, 'status.get');
     if (status.pending === 0) break;
-    if (Date.now() > deadline) throw new Error(`${status.pending} outcomes never synced`);
+    if (Date.now() > deadline) {
+      throw new Error(`${status.pending} outcomes never synced (status: ${JSON.stringify(status)})`);
+    }
     await sleep(100);
   }
   return n;

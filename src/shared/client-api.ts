@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DISPOSITIONS } from './dispositions';
 import type { Lead } from './lead';
+import type { LeadAlertKind } from './live-protocol';
 import type { QueueRow } from './priority';
 import type { RejectionCode, TimelineEntry } from './sync-protocol';
 
@@ -82,6 +83,13 @@ export type ClientEvent =
   | { readonly type: 'synced'; readonly changes: number; readonly revoked: number }
   | { readonly type: 'lead.assigned'; readonly lead: Lead; readonly reason: string }
   | { readonly type: 'lead.revoked'; readonly leadId: string; readonly reason: string }
+  /** The server says something about a lead the rep should know now (an SLA step, ...). */
+  | {
+      readonly type: 'lead.alert';
+      readonly leadId: string;
+      readonly kind: LeadAlertKind;
+      readonly text: string;
+    }
   | { readonly type: 'notified'; readonly leadIds: readonly string[]; readonly summary: boolean }
   | { readonly type: 'notify.failed'; readonly message: string }
   | { readonly type: 'queued'; readonly mutationId: number; readonly name: string }

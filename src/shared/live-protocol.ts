@@ -23,12 +23,32 @@ export type LiveServerMessage =
   | { readonly type: 'lead.assigned'; readonly lead: Lead; readonly reason: string }
   | { readonly type: 'lead.updated'; readonly lead: Lead }
   | { readonly type: 'lead.revoked'; readonly leadId: string; readonly reason: string }
+  /**
+   * Something about a lead the user should know now, shown as a toast: an SLA step (the rep is
+   * reminded, the team lead is told, the rep lost the lead), a repeat inquiry. The lead's new
+   * state comes with the next pull.
+   */
+  | {
+      readonly type: 'lead.alert';
+      readonly leadId: string;
+      readonly kind: LeadAlertKind;
+      readonly text: string;
+    }
   /** "Something you can see changed; pull." Carries no data a client could act on alone. */
   | { readonly type: 'poke' }
   | { readonly type: 'pong'; readonly id: string }
   | { readonly type: 'error'; readonly error: { readonly code: string; readonly message: string } };
 
 export type LiveServerMessageType = LiveServerMessage['type'];
+
+export const LEAD_ALERT_KINDS = [
+  'sla_reminder',
+  'sla_breach',
+  'sla_reassigned',
+  'asked_again',
+  'callback_due',
+] as const;
+export type LeadAlertKind = (typeof LEAD_ALERT_KINDS)[number];
 
 export const LiveClientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ping'), id: z.string().max(64) }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DISPOSITIONS } from './dispositions';
 import { LEAD_STATUSES, LEAD_TIERS, type Lead } from './lead';
+import { LEAD_ALERT_KINDS } from './live-protocol';
 import { USER_ROLES, type User } from './user';
 
 /*
@@ -174,14 +175,20 @@ export const TIMELINE_TYPES = [
   'reassigned',
   'released',
   'status',
+  'escalation',
 ] as const;
 export type TimelineType = (typeof TIMELINE_TYPES)[number];
 
 const LeadSignalSchema = z.strictObject({ type: z.string(), at: isoDate });
 const ScoreReasonSchema = z.strictObject({ label: z.string(), points: z.number() });
 
-/** A lead as the server sends it (the `Lead` of docs/api.md). */
-export const LeadSchema = z.strictObject({
+/**
+ * A lead as the server sends it (the `Lead` of docs/api.md). What the server sends is read with
+ * `z.object`, which drops keys it does not know: a newer server may add fields (changes are
+ * additive only), and an app in the field must keep working with it. What clients send is
+ * read strictly (the mutation schemas above).
+ */
+export const LeadSchema = z.object({
   id: uuid,
   source: z.string(),
   externalId: z.string().nullable(),
@@ -214,7 +221,7 @@ export const LeadSchema = z.strictObject({
   updatedAt: isoDate,
 }) satisfies z.ZodType<Lead>;
 
-export const TimelineEntrySchema = z.strictObject({
+export const TimelineEntrySchema = z.object({
   id: z.string(),
   /** One of TIMELINE_TYPES; a newer server may add types, which clients show generically. */
   type: z.string().min(1),
@@ -226,13 +233,13 @@ export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 
 export const SyncChangeSchema = z.discriminatedUnion('type', [
   /** The lead as it is now, with its whole timeline: replaces what the client had. */
-  z.strictObject({
+  z.object({
     type: z.literal('lead'),
     lead: LeadSchema,
     timeline: z.array(TimelineEntrySchema),
   }),
   /** The lead left this rep (reassigned, released): remove it from the queue, show why. */
-  z.strictObject({
+  z.object({
     type: z.literal('revoked'),
     leadId: uuid,
     reason: z.string(),
@@ -241,7 +248,7 @@ export const SyncChangeSchema = z.discriminatedUnion('type', [
 ]);
 export type SyncChange = z.infer<typeof SyncChangeSchema>;
 
-const UserSchema = z.strictObject({
+const UserSchema = z.object({
   id: z.string(),
   email: z.string(),
   name: z.string(),
@@ -266,7 +273,7 @@ export const LoginResponseSchema = z.looseObject({
   }),
 });
 
-export const PullResponseSchema = z.strictObject({
+export const PullResponseSchema = z.object({
   /** Pass it back on the next pull; it only ever moves forward. */
   cursor: z.string(),
   /** More changes are waiting: pull again at once. */
@@ -289,6 +296,12 @@ export const LiveServerMessageSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('lead.assigned'), lead: LeadSchema, reason: z.string() }),
   z.looseObject({ type: z.literal('lead.updated'), lead: LeadSchema }),
   z.looseObject({ type: z.literal('lead.revoked'), leadId: uuid, reason: z.string() }),
+  z.looseObject({
+    type: z.literal('lead.alert'),
+    leadId: uuid,
+    kind: z.enum(LEAD_ALERT_KINDS),
+    text: z.string().max(500),
+  }),
   z.looseObject({ type: z.literal('poke') }),
   z.looseObject({ type: z.literal('pong'), id: z.string() }),
   z.looseObject({

@@ -11,9 +11,14 @@ import { attachLiveServer } from './live/live-server';
 import { Dispatcher } from './routing/dispatcher';
 import { LeadActions } from './services/lead-actions';
 import { SyncService } from './sync/sync-service';
+import { Escalations } from './lifecycle/escalations';
+import { slaLadder } from './lifecycle/sla-config';
 import { Router } from './routing/router';
 import { createScorer } from './scoring/score';
 import { Accounts } from './services/accounts';
+import { keyFilePath, openSecretBox } from './sources/secret-box';
+import { SourceAdmin } from './sources/source-admin';
+import { WebhookIntake } from './sources/webhook-intake';
 
 export interface StartOptions {
   readonly clock?: () => number;
@@ -28,6 +33,8 @@ export interface ServerHandle {
   readonly accounts: Accounts;
   readonly hub: LiveHub;
   readonly writes: WriteQueue;
+  /** The SLA ladder; `runDue(now)` runs what is due (tests drive it with their clock). */
+  readonly escalations: Escalations;
   /** Stops taking connections, lets in-flight requests finish, closes sockets and the database. */
   close(): Promise<void>;
 }
@@ -43,6 +50,8 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<ServerHandle> {
   const clock = options.clock ?? Date.now;
+  // Before the database: a bad key file stops start-up with nothing to clean up.
+  const box = openSecretBox(keyFilePath(config.sources, config.server.dataDir));
   const sqlite = openSqlite(join(config.server.dataDir, DATABASE_FILE));
   try {
     await migrateToLatest(sqlite.db);
@@ -54,7 +63,19 @@ export async function startServer(
   const db = sqlite.readDb;
   const hub = new LiveHub();
   const writes = new WriteQueue(sqlite.db);
-  const router = new Router(config.routing, hub);
+  // The SLA ladder's deadlines are stored with every assignment the router makes.
+  const escalations: Escalations = new Escalations({
+    writes,
+    readDb: db,
+    router: () => router,
+    live: hub,
+    clock,
+    ladder: slaLadder(config.lifecycle),
+    onError: (error) => app.log.error({ err: error }, 'an SLA step failed'),
+  });
+  const router = new Router(config.routing, hub, async (trx, lead, userId, at) => {
+    await escalations.scheduleFor(trx, lead, userId, at);
+  });
   const dispatcher = new Dispatcher(writes, router, hub, clock);
   const accounts = new Accounts({
     db,
@@ -67,6 +88,7 @@ export async function startServer(
   const intake = new IntakeService({
     writes,
     router,
+    escalations,
     scoreLead: createScorer(config.scoring),
     notifier: hub,
     clock,
@@ -79,7 +101,22 @@ export async function startServer(
     poke: (userId) => hub.poke(userId),
     clock,
   });
-  const leadActions = new LeadActions({ writes, notifier: hub, clock });
+  const leadActions = new LeadActions({ writes, notifier: hub, clock, escalations });
+  const sources = new SourceAdmin({
+    db,
+    writes,
+    box,
+    clock,
+    publicUrl: config.sources.publicUrl,
+  });
+  const webhooks = new WebhookIntake({
+    db,
+    writes,
+    intake,
+    box,
+    defaultCountry: config.intake.defaultCountry,
+    clock,
+  });
 
   const app = buildApp({
     db,
@@ -87,6 +124,8 @@ export async function startServer(
     intake,
     sync,
     leadActions,
+    sources,
+    webhooks,
     defaultCountry: config.intake.defaultCountry,
     clock,
     trustProxy: config.server.trustProxy,
@@ -127,6 +166,8 @@ export async function startServer(
       hub.closeAll(1001, 'server shutting down');
     });
     await app.listen({ host: config.server.host, port: config.server.port });
+    // Deadlines that fell due while the server was down run now, once.
+    await escalations.start();
   } catch (error) {
     await app.close();
     await writes.close();
@@ -144,8 +185,10 @@ export async function startServer(
     accounts,
     hub,
     writes,
+    escalations,
     close() {
       closing ??= (async () => {
+        escalations.stop();
         await app.close();
         await writes.close();
         await sqlite.close();

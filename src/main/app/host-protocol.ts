@@ -83,6 +83,7 @@ const CLIENT_EVENT_TYPES = {
   synced: true,
   'lead.assigned': true,
   'lead.revoked': true,
+  'lead.alert': true,
   notified: true,
   'notify.failed': true,
   queued: true,

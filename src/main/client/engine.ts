@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type WebSocket from 'ws';
 import type { RawData } from 'ws';
 import type { Lead } from '../../shared/lead';
+import type { LeadAlertKind } from '../../shared/live-protocol';
 import {
   FALLBACK_PULL_MS,
   LiveServerMessageSchema,
@@ -403,6 +404,9 @@ export class SyncEngine {
       case 'lead.revoked':
         void this.onRevoked(message.leadId, message.reason);
         return;
+      case 'lead.alert':
+        this.onAlert(message.leadId, message.kind, message.text);
+        return;
       case 'lead.updated':
       case 'poke':
         this.pullSoon();
@@ -430,6 +434,19 @@ export class SyncEngine {
       this.o.emit({ type: 'invalid.message', source: 'live', message: describe(error) });
     }
     // The timeline and the cursor come with the next pull.
+    this.pullSoon();
+  }
+
+  /**
+   * An alert is a toast of its own (never folded into a burst of new leads: it is about a lead
+   * the rep already has), and the lead's new state comes with a pull.
+   */
+  private onAlert(leadId: string, kind: LeadAlertKind, text: string): void {
+    this.o.emit({ type: 'lead.alert', leadId, kind, text });
+    this.o.notifier.show({ title: alertTitle(kind), body: text, leadId }).then(
+      () => this.o.emit({ type: 'notified', leadIds: [leadId], summary: false }),
+      (error: unknown) => this.o.emit({ type: 'notify.failed', message: describe(error) }),
+    );
     this.pullSoon();
   }
 
@@ -531,10 +548,26 @@ const KNOWN_LIVE_TYPES = new Set([
   'lead.assigned',
   'lead.updated',
   'lead.revoked',
+  'lead.alert',
   'poke',
   'pong',
   'error',
 ]);
+
+function alertTitle(kind: LeadAlertKind): string {
+  switch (kind) {
+    case 'sla_reminder':
+      return 'Call now: response time running out';
+    case 'sla_breach':
+      return 'A lead is past its response-time target';
+    case 'sla_reassigned':
+      return 'A lead was moved to another rep';
+    case 'asked_again':
+      return 'A lead asked again';
+    case 'callback_due':
+      return 'Callback due';
+  }
+}
 
 function rawText(data: RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');

@@ -6,8 +6,10 @@ import { FLAG_OF_FIELD, type Command } from './command';
 import { CommandFailure, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
 import { describeByFlag, GLOBAL_FLAGS, parseFlags } from './flags';
 import { commandHelp, overviewHelp } from './help';
+import { IMPORT_COMMANDS } from './import-csv-command';
 import { createOutput } from './output';
 import { PromptCancelled, promptSecret } from './prompt-secret';
+import { SOURCE_COMMANDS } from './source-commands';
 import { TEAM_COMMANDS } from './team-commands';
 import { USER_COMMANDS } from './user-commands';
 
@@ -15,6 +17,8 @@ export const COMMANDS: readonly Command[] = [
   ...TEAM_COMMANDS,
   ...USER_COMMANDS,
   ...API_KEY_COMMANDS,
+  ...SOURCE_COMMANDS,
+  ...IMPORT_COMMANDS,
 ];
 
 export interface AdminIo {

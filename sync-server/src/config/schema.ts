@@ -197,6 +197,56 @@ const LiveSchema = z
   })
   .prefault({});
 
+const SourcesSchema = z
+  .strictObject({
+    /**
+     * File holding the server key (32 bytes, base64) that seals sources' HMAC secrets. Created
+     * with mode 0600 on first use when missing; null means `<server.dataDir>/source-secrets.key`.
+     * Keep it out of database backups for the sealing to protect a leaked database.
+     */
+    keyFile: z.string().min(1).nullable().default(null),
+    /** Public base URL of this server, to print full webhook URLs (e.g. https://leads.acme.com). */
+    publicUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .nullable()
+      .default(null),
+  })
+  .prefault({});
+
+const share = z.number().min(0.05).max(20);
+
+const LifecycleSchema = z
+  .strictObject({
+    /** The SLA escalation ladder for untouched leads (sync-server/src/lifecycle). */
+    sla: z
+      .strictObject({
+        /** First-touch target per tier, minutes. */
+        targetsMinutes: z
+          .strictObject({
+            hot: z.number().min(0.5).max(10_080).default(5),
+            warm: z.number().min(0.5).max(10_080).default(30),
+            cold: z.number().min(0.5).max(10_080).default(240),
+          })
+          .prefault({}),
+        /** The rep is reminded at this share of the target. */
+        remindAtShare: share.default(0.6),
+        /** The team lead is told at this share (1: at the target). */
+        alertLeadAtShare: share.default(1),
+        /** The lead moves to the next eligible rep at this share. */
+        reassignAtShare: share.default(2),
+      })
+      .prefault({})
+      .refine((s) => s.alertLeadAtShare > s.remindAtShare, {
+        message: 'alertLeadAtShare must be above remindAtShare',
+        path: ['alertLeadAtShare'],
+      })
+      .refine((s) => s.reassignAtShare > s.alertLeadAtShare, {
+        message: 'reassignAtShare must be above alertLeadAtShare',
+        path: ['reassignAtShare'],
+      }),
+  })
+  .prefault({});
+
 export const ConfigSchema = z.strictObject({
   server: ServerSchema,
   auth: AuthSchema,
@@ -204,6 +254,8 @@ export const ConfigSchema = z.strictObject({
   scoring: ScoringSchema,
   routing: RoutingSchema,
   live: LiveSchema,
+  sources: SourcesSchema,
+  lifecycle: LifecycleSchema,
 });
 
 export type Config = z.output<typeof ConfigSchema>;
@@ -211,3 +263,4 @@ export type ConfigInput = z.input<typeof ConfigSchema>;
 export type ScoringConfig = Config['scoring'];
 export type RoutingConfig = Config['routing'];
 export type RoutingRule = RoutingConfig['rules'][number];
+export type LifecycleConfig = Config['lifecycle'];

@@ -1,4 +1,5 @@
 import type { Database } from './schema';
+import { m0005_lifecycle } from '../lifecycle/tables';
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 
 /*
@@ -241,10 +242,60 @@ const m0003_sync: Migration = {
   },
 };
 
+/**
+ * Lead sources (Google Ads, Typeform, generic webhooks) and every delivery they received. A
+ * source's HMAC secret is stored sealed (AES-256-GCM, server key outside the database), its
+ * comparison-only secret as a SHA-256 hash: never in plain text.
+ */
+const m0004_lead_sources: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('lead_sources')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull().unique())
+      .addColumn('mapping', 'text', (c) => c.notNull())
+      .addColumn('secret_hash', 'text', (c) => c.notNull())
+      .addColumn('secret_sealed', 'text')
+      .addColumn('secret_rotated_at', 'bigint', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.references('users.id'))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('disabled_at', 'bigint')
+      .execute();
+
+    await db.schema
+      .createTable('source_deliveries')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('source_id', 'text', (c) => c.notNull().references('lead_sources.id'))
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('reason', 'text')
+      .addColumn('delivery_id', 'text')
+      .addColumn('lead_id', 'text', (c) => c.references('leads.id'))
+      .addColumn('detail', 'text')
+      .addColumn('remote_address', 'text')
+      .addColumn('received_at', 'bigint', (c) => c.notNull())
+      .execute();
+    // The admin's listing (newest first, by source) and the repeat check on every delivery.
+    await db.schema
+      .createIndex('source_deliveries_source_id')
+      .on('source_deliveries')
+      .columns(['source_id', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('source_deliveries_source_delivery')
+      .on('source_deliveries')
+      .columns(['source_id', 'delivery_id'])
+      .execute();
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001_initial,
   '0002_teams_created_index': m0002_teams_created_index,
   '0003_sync': m0003_sync,
+  '0004_lead_sources': m0004_lead_sources,
+  '0005_lifecycle': m0005_lifecycle,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

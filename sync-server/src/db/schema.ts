@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Disposition } from '../../../src/shared/dispositions';
+import type { LeadDeadlinesTable } from '../lifecycle/tables';
 
 /*
  * Table types for the sync-server database. Portable across SQLite and PostgreSQL:
@@ -172,6 +173,40 @@ export interface LeadChangesTable {
   at: number;
 }
 
+/** A configured lead source (issue 5): where webhooks come from and how they map to leads. */
+export interface LeadSourcesTable {
+  id: string;
+  kind: 'google_ads' | 'typeform' | 'webhook';
+  /** Unique; also the `source` of every lead it delivers. */
+  name: string;
+  /** JSON: the kind's mapping settings as the admin gave them (defaults apply at use). */
+  mapping: string;
+  /** SHA-256 of the secret: compared for Google keys and generic bearer secrets. */
+  secret_hash: string;
+  /** AES-256-GCM sealed secret (`v1.<key id>.<base64>`) for HMAC kinds; null for google_ads. */
+  secret_sealed: string | null;
+  secret_rotated_at: number;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  disabled_at: number | null;
+}
+
+/** Every delivery a source's webhook received and what became of it. */
+export interface SourceDeliveriesTable {
+  id: string;
+  source_id: string;
+  status: 'accepted' | 'duplicate' | 'test' | 'rejected_verification' | 'invalid';
+  reason: string | null;
+  /** The sender's id for the delivery (Google lead_id, Typeform event_id, Idempotency-Key). */
+  delivery_id: string | null;
+  lead_id: string | null;
+  /** JSON: the mapped lead of a test delivery, the issues of an invalid one. Never the secret. */
+  detail: string | null;
+  remote_address: string | null;
+  received_at: number;
+}
+
 export interface Database {
   teams: TeamsTable;
   users: UsersTable;
@@ -186,6 +221,9 @@ export interface Database {
   sync_mutations: SyncMutationsTable;
   outcomes: OutcomesTable;
   lead_changes: LeadChangesTable;
+  lead_sources: LeadSourcesTable;
+  source_deliveries: SourceDeliveriesTable;
+  lead_deadlines: LeadDeadlinesTable;
 }
 
 export type TeamRow = Selectable<TeamsTable>;
@@ -197,3 +235,5 @@ export type NewLeadRow = Insertable<LeadsTable>;
 export type LeadEventRow = Selectable<LeadEventsTable>;
 export type SyncClientRow = Selectable<SyncClientsTable>;
 export type LeadChangeRow = Selectable<LeadChangesTable>;
+export type LeadSourceRow = Selectable<LeadSourcesTable>;
+export type SourceDeliveryRow = Selectable<SourceDeliveriesTable>;

@@ -7,9 +7,12 @@ import { installErrorHandling } from './errors';
 import { adminRoutes } from './routes/admin-routes';
 import { authRoutes } from './routes/auth-routes';
 import { leadRoutes } from './routes/lead-routes';
+import { sourceRoutes } from './routes/source-routes';
 import { syncRoutes } from './routes/sync-routes';
 import type { SyncService } from '../sync/sync-service';
 import type { LeadActions } from '../services/lead-actions';
+import type { SourceAdmin } from '../sources/source-admin';
+import type { WebhookIntake } from '../sources/webhook-intake';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -19,6 +22,8 @@ export interface AppDeps {
   readonly intake: IntakeService;
   readonly sync: SyncService;
   readonly leadActions: LeadActions;
+  readonly sources: SourceAdmin;
+  readonly webhooks: WebhookIntake;
   readonly defaultCountry: string;
   readonly clock: () => number;
   readonly trustProxy: boolean;
@@ -54,5 +59,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     clock: deps.clock,
   });
   syncRoutes(app, { auth, sync: deps.sync, leadActions: deps.leadActions });
+  sourceRoutes(app, { auth, sources: deps.sources, webhooks: deps.webhooks });
   return app;
 }

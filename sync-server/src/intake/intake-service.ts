@@ -1,13 +1,14 @@
 import { uuidv7 } from '../../../src/shared/ids';
 import type { Lead, LeadInput } from '../../../src/shared/lead';
 import type { LeadRow } from '../db/schema';
-import type { WriteQueue } from '../db/write-queue';
+import type { WriteContext, WriteQueue } from '../db/write-queue';
 import { toLead } from '../domain/mappers';
 import type { Db } from '../repos/db-types';
 import { findIdempotentLeadId, insertIdempotencyKey } from '../repos/idempotency';
 import { recordLeadUpsert } from '../repos/lead-changes';
 import { insertLeadEvent } from '../repos/lead-events';
 import { findLeadById, findLeadBySourceExternalId, insertLead } from '../repos/leads';
+import type { Escalations } from '../lifecycle/escalations';
 import { assignedEvent, type Router } from '../routing/router';
 import type { ScoreLead } from '../scoring/score';
 import type { LeadNotifier } from './lead-notifier';
@@ -18,9 +19,20 @@ export interface IntakeResult {
   readonly created: boolean;
 }
 
+/**
+ * Where a lead came from, for Idempotency-Keys: they are scoped to their origin, an API key id
+ * (POST /api/v1/leads) or a lead source id (its webhook).
+ */
+export interface IntakeOrigin {
+  readonly originId: string;
+  readonly idempotencyKey: string | null;
+}
+
 export interface IntakeDeps {
   readonly writes: WriteQueue;
   readonly router: Router;
+  /** The SLA ladder: an assigned lead's deadlines are stored with it. */
+  readonly escalations?: Pick<Escalations, 'scheduleFor'>;
   readonly scoreLead: ScoreLead;
   readonly notifier: LeadNotifier;
   readonly clock: () => number;
@@ -31,120 +43,124 @@ export interface IntakeDeps {
  * is one write in the group-commit queue, so the promise resolves only once the lead and its
  * assignment are durable, and the rep's live message is sent right after that commit.
  *
- *   const { lead, created } = await intake.submit(input, { apiKeyId, idempotencyKey });
+ *   const { lead, created } = await intake.submit(input, { originId: apiKey.id, idempotencyKey });
  */
 export class IntakeService {
   constructor(private readonly deps: IntakeDeps) {}
 
-  submit(
-    input: LeadInput,
-    origin: { apiKeyId: string; idempotencyKey: string | null },
-  ): Promise<IntakeResult> {
-    return this.deps.writes.run(async ({ trx, afterCommit }) => {
-      const seen = await this.findSeen(trx, input, origin);
-      if (seen) {
-        if (
-          origin.idempotencyKey &&
-          !(await findIdempotentLeadId(trx, origin.apiKeyId, origin.idempotencyKey))
-        ) {
-          await insertIdempotencyKey(
-            trx,
-            origin.apiKeyId,
-            origin.idempotencyKey,
-            seen.id,
-            this.deps.clock(),
-          );
-        }
-        return { lead: toLead(seen), created: false };
-      }
-
-      const now = this.deps.clock();
-      const { score, tier, salesReady, reasons } = this.deps.scoreLead(input, now);
-      const team = await this.deps.router.chooseTeam(trx, input);
-      const ruleName = team.rule?.name ?? null;
-      // The rep is chosen before the insert, so the lead is stored once, already assigned.
-      const choice =
-        salesReady && team.teamId !== null
-          ? await this.deps.router.pickRep(trx, team.teamId, ruleName)
-          : null;
-      const row: LeadRow = {
-        id: uuidv7(now),
-        source: input.source,
-        external_id: input.externalId,
-        name: input.name,
-        email: input.email,
-        phone: input.phone,
-        company: input.company,
-        title: input.title,
-        country: input.country,
-        region: input.region,
-        timezone: input.timezone,
-        message: input.message,
-        signals: JSON.stringify(input.signals),
-        fields: JSON.stringify(input.fields),
-        score,
-        tier,
-        score_reasons: JSON.stringify(reasons),
-        status: !salesReady ? 'nurture' : choice ? 'assigned' : 'unassigned',
-        team_id: team.teamId,
-        routing_rule: ruleName,
-        assigned_to: choice?.user.id ?? null,
-        assigned_at: choice ? now : null,
-        received_at: Math.min(input.receivedAt, now),
-        first_touch_at: null,
-        seen_at: null,
-        attempts: 0,
-        last_attempt_at: null,
-        last_disposition: null,
-        callback_at: null,
-        created_at: now,
-        updated_at: now,
-      };
-      await insertLead(trx, row);
-      await insertLeadEvent(trx, {
-        leadId: row.id,
-        type: 'received',
-        at: now,
-        data: { source: row.source, score, tier, reasons, team: team.teamId, rule: ruleName },
-      });
-      if (origin.idempotencyKey) {
-        await insertIdempotencyKey(trx, origin.apiKeyId, origin.idempotencyKey, row.id, now);
-      }
-
-      const lead = toLead(row);
-      if (!salesReady) {
-        await insertLeadEvent(trx, {
-          leadId: row.id,
-          type: 'nurtured',
-          at: now,
-          data: { reason: `score ${score} is below the sales-ready threshold` },
-        });
-      } else if (!choice) {
-        await insertLeadEvent(trx, {
-          leadId: row.id,
-          type: 'queued',
-          at: now,
-          data: {
-            reason: team.teamId ? 'no rep of the team is eligible now' : 'no team exists yet',
-          },
-        });
-      } else {
-        await insertLeadEvent(trx, assignedEvent(row.id, ruleName, choice, now));
-        const userId = choice.user.id;
-        await recordLeadUpsert(trx, row.id, userId, now);
-        afterCommit(() => this.deps.notifier.leadAssigned(userId, lead, choice.reason));
-      }
-      return { lead, created: true };
-    });
+  submit(input: LeadInput, origin: IntakeOrigin): Promise<IntakeResult> {
+    return this.deps.writes.run((ctx) => this.submitWithin(ctx, input, origin));
   }
 
-  private async findSeen(
-    db: Db,
+  /**
+   * The same, inside a write the caller runs, so what it records about the lead (a source's
+   * delivery) commits or rolls back with the lead itself.
+   */
+  async submitWithin(
+    { trx, afterCommit }: WriteContext,
     input: LeadInput,
-    origin: { apiKeyId: string; idempotencyKey: string | null },
-  ) {
+    origin: IntakeOrigin,
+  ): Promise<IntakeResult> {
+    const seen = await this.findSeen(trx, input, origin);
+    if (seen) {
+      if (
+        origin.idempotencyKey &&
+        !(await findIdempotentLeadId(trx, origin.originId, origin.idempotencyKey))
+      ) {
+        await insertIdempotencyKey(
+          trx,
+          origin.originId,
+          origin.idempotencyKey,
+          seen.id,
+          this.deps.clock(),
+        );
+      }
+      return { lead: toLead(seen), created: false };
+    }
+
+    const now = this.deps.clock();
+    const { score, tier, salesReady, reasons } = this.deps.scoreLead(input, now);
+    const team = await this.deps.router.chooseTeam(trx, input);
+    const ruleName = team.rule?.name ?? null;
+    // The rep is chosen before the insert, so the lead is stored once, already assigned.
+    const choice =
+      salesReady && team.teamId !== null
+        ? await this.deps.router.pickRep(trx, team.teamId, ruleName)
+        : null;
+    const row: LeadRow = {
+      id: uuidv7(now),
+      source: input.source,
+      external_id: input.externalId,
+      name: input.name,
+      email: input.email,
+      phone: input.phone,
+      company: input.company,
+      title: input.title,
+      country: input.country,
+      region: input.region,
+      timezone: input.timezone,
+      message: input.message,
+      signals: JSON.stringify(input.signals),
+      fields: JSON.stringify(input.fields),
+      score,
+      tier,
+      score_reasons: JSON.stringify(reasons),
+      status: !salesReady ? 'nurture' : choice ? 'assigned' : 'unassigned',
+      team_id: team.teamId,
+      routing_rule: ruleName,
+      assigned_to: choice?.user.id ?? null,
+      assigned_at: choice ? now : null,
+      received_at: Math.min(input.receivedAt, now),
+      first_touch_at: null,
+      seen_at: null,
+      attempts: 0,
+      last_attempt_at: null,
+      last_disposition: null,
+      callback_at: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await insertLead(trx, row);
+    await insertLeadEvent(trx, {
+      leadId: row.id,
+      type: 'received',
+      at: now,
+      data: { source: row.source, score, tier, reasons, team: team.teamId, rule: ruleName },
+    });
     if (origin.idempotencyKey) {
-      const leadId = await findIdempotentLeadId(db, origin.apiKeyId, origin.idempotencyKey);
+      await insertIdempotencyKey(trx, origin.originId, origin.idempotencyKey, row.id, now);
+    }
+
+    const lead = toLead(row);
+    if (!salesReady) {
+      await insertLeadEvent(trx, {
+        leadId: row.id,
+        type: 'nurtured',
+        at: now,
+        data: { reason: `score ${score} is below the sales-ready threshold` },
+      });
+    } else if (!choice) {
+      await insertLeadEvent(trx, {
+        leadId: row.id,
+        type: 'queued',
+        at: now,
+        data: {
+          reason: team.teamId ? 'no rep of the team is eligible now' : 'no team exists yet',
+        },
+      });
+    } else {
+      await insertLeadEvent(trx, assignedEvent(row.id, ruleName, choice, now));
+      const userId = choice.user.id;
+      await recordLeadUpsert(trx, row.id, userId, now);
+      await this.deps.escalations?.scheduleFor(trx, row, userId, now);
+      afterCommit(() => this.deps.notifier.leadAssigned(userId, lead, choice.reason));
+    }
+    return { lead, created: true };
+  }
+
+  private async findSeen(db: Db, input: LeadInput, origin: IntakeOrigin) {
+    if (origin.idempotencyKey) {
+      const leadId = await findIdempotentLeadId(db, origin.originId, origin.idempotencyKey);
       if (leadId) return findLeadById(db, leadId);
     }
     if (input.externalId) return findLeadBySourceExternalId(db, input.source, input.externalId);

@@ -42,6 +42,16 @@ export class Router {
   constructor(
     private readonly config: RoutingConfig,
     private readonly presence: Presence,
+    /**
+     * Called inside the transaction of every assignment `assign` makes (the SLA ladder stores
+     * the lead's deadlines there).
+     */
+    private readonly onAssigned?: (
+      db: Db,
+      lead: LeadRow,
+      userId: string,
+      at: number,
+    ) => Promise<void>,
   ) {
     this.rulesByName = new Map(config.rules.map((r) => [r.name, r]));
   }
@@ -80,8 +90,18 @@ export class Router {
    * capacity) and advances the fairness ledger. The caller stores the assignment in the same
    * transaction. Null, with nothing changed, when nobody is eligible.
    */
-  async pickRep(db: Db, teamId: string, ruleName: string | null): Promise<RepChoice | null> {
-    const { candidates, skipped } = await this.receivingReps(db, teamId, ruleName);
+  async pickRep(
+    db: Db,
+    teamId: string,
+    ruleName: string | null,
+    options: { readonly exclude?: ReadonlySet<string> } = {},
+  ): Promise<RepChoice | null> {
+    const all = await this.receivingReps(db, teamId, ruleName);
+    const { skipped } = all;
+    // Excluded reps (the one an SLA step takes the lead from) are not candidates at all.
+    const candidates = options.exclude
+      ? all.candidates.filter((c) => !options.exclude?.has(c.user.id))
+      : all.candidates;
     if (candidates.length === 0) return null;
     const clock = await readVirtualTime(db, teamId);
     const available = [...candidates];
@@ -135,6 +155,7 @@ export class Router {
     });
     await insertLeadEvent(db, assignedEvent(lead.id, lead.routing_rule, choice, now));
     await recordLeadUpsert(db, lead.id, choice.user.id, now);
+    await this.onAssigned?.(db, lead, choice.user.id, now);
     return {
       lead: {
         ...lead,

@@ -8,11 +8,14 @@ import { recordLeadRevoke, recordLeadUpsert } from '../repos/lead-changes';
 import { insertLeadEvent } from '../repos/lead-events';
 import { findLeadById, updateLead } from '../repos/leads';
 import { findUserById } from '../repos/users';
+import type { Escalations } from '../lifecycle/escalations';
 
 export interface LeadActionsDeps {
   readonly writes: WriteQueue;
   readonly notifier: LeadNotifier;
   readonly clock: () => number;
+  /** The SLA ladder: a moved, untouched lead starts its ladder again with the new rep. */
+  readonly escalations?: Pick<Escalations, 'scheduleFor' | 'cancelFor'>;
 }
 
 const MOVABLE: readonly LeadStatus[] = ['unassigned', 'assigned', 'working'];
@@ -73,6 +76,10 @@ export class LeadActions {
       });
       if (from) await recordLeadRevoke(trx, lead.id, from, reason, now);
       await recordLeadUpsert(trx, lead.id, target.id, now);
+      await this.deps.escalations?.cancelFor(trx, lead.id, `reassigned by ${actor.name}`, now);
+      if (lead.first_touch_at === null) {
+        await this.deps.escalations?.scheduleFor(trx, lead, target.id, now);
+      }
       const moved = toLead({
         ...lead,
         assigned_to: target.id,

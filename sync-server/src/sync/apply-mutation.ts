@@ -8,6 +8,7 @@ import { insertLeadEvent } from '../repos/lead-events';
 import { findLeadById, updateLead } from '../repos/leads';
 import { insertOutcome } from '../repos/outcomes';
 import { updateUser } from '../repos/users';
+import { closeOpenDeadlines } from '../lifecycle/deadlines-repo';
 
 /*
  * What each sync mutation does on the server. Every function checks first and writes after, so
@@ -128,6 +129,8 @@ async function logOutcome(
       ...(!holds && { afterReassignment: true }),
     },
   });
+  // Touched: the SLA ladder has nothing left to escalate.
+  await closeOpenDeadlines(env.ctx.trx, lead.id, 'skipped: touched', env.now);
   const firstTouch = lead.first_touch_at === null ? at : Math.min(Number(lead.first_touch_at), at);
   const patch: Partial<LeadsTable> = {
     attempts: Number(lead.attempts) + 1,

@@ -78,7 +78,7 @@ export function leadRoutes(app: FastifyInstance, deps: LeadRouteDeps): void {
     const idempotencyKey = header === undefined ? null : parseIdempotencyKey(header);
     const input = parseOr422(leadSchema, request.body);
     const { lead, created } = await deps.intake.submit(input, {
-      apiKeyId: apiKey.id,
+      originId: apiKey.id,
       idempotencyKey,
     });
     return reply.status(created ? 201 : 200).send({ lead });

@@ -1,0 +1,51 @@
+import { type Kysely, type Migration, sql } from 'kysely';
+import type { EscalationStep } from './sla-ladder';
+
+/*
+ * The lifecycle's own tables: deadlines that must survive a restart. Registered in
+ * db/migrations.ts (0005_lifecycle) and in the Database interface (db/schema.ts).
+ */
+
+/**
+ * A step that falls due at `due_at` for `user_id`'s hold of a lead. `done_at` is set in the same
+ * transaction as the step's effect, so a restart neither loses a step (it is still due) nor
+ * repeats one (it is done).
+ */
+export interface LeadDeadlinesTable {
+  id: string;
+  lead_id: string;
+  kind: EscalationStep;
+  /** The rep whose hold of the lead the step is about; a reassignment ends their steps. */
+  user_id: string;
+  due_at: number;
+  done_at: number | null;
+  /** What running it did: 'reminded', 'alerted 2 team leads', 'reassigned to ...', 'skipped: ...'. */
+  result: string | null;
+}
+
+export const m0005_lifecycle: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('lead_deadlines')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('lead_id', 'text', (c) => c.notNull().references('leads.id'))
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('due_at', 'bigint', (c) => c.notNull())
+      .addColumn('done_at', 'bigint')
+      .addColumn('result', 'text')
+      .execute();
+    // The scheduler reads "the earliest open deadline": only open ones are indexed.
+    await db.schema
+      .createIndex('lead_deadlines_open_due')
+      .on('lead_deadlines')
+      .column('due_at')
+      .where(sql.ref('done_at'), 'is', null)
+      .execute();
+    await db.schema
+      .createIndex('lead_deadlines_lead')
+      .on('lead_deadlines')
+      .column('lead_id')
+      .execute();
+  },
+};

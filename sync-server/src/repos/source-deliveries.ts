@@ -1,0 +1,53 @@
+import type { SourceDeliveriesTable, SourceDeliveryRow } from '../db/schema';
+import type { Db } from './db-types';
+
+export type DeliveryStatus = SourceDeliveriesTable['status'];
+
+export const DELIVERY_STATUSES = [
+  'accepted',
+  'duplicate',
+  'test',
+  'rejected_verification',
+  'invalid',
+] as const satisfies readonly DeliveryStatus[];
+
+export async function insertDelivery(db: Db, row: SourceDeliveriesTable): Promise<void> {
+  await db.insertInto('source_deliveries').values(row).execute();
+}
+
+/**
+ * The earlier delivery with this sender id that settled it (became a lead, or was a test lead),
+ * if any. Rejected and invalid deliveries settle nothing: the sender may send them again once
+ * the secret or the mapping is fixed.
+ */
+export function findSettledDelivery(
+  db: Db,
+  sourceId: string,
+  deliveryId: string,
+): Promise<Pick<SourceDeliveryRow, 'id' | 'status' | 'lead_id'> | undefined> {
+  return db
+    .selectFrom('source_deliveries')
+    .select(['id', 'status', 'lead_id'])
+    .where('source_id', '=', sourceId)
+    .where('delivery_id', '=', deliveryId)
+    .where('status', 'in', ['accepted', 'test'])
+    .orderBy('id')
+    .executeTakeFirst();
+}
+
+/** A source's deliveries, newest first; `beforeId` pages on from the previous page's last. */
+export function listDeliveries(
+  db: Db,
+  sourceId: string,
+  options: {
+    readonly statuses?: readonly DeliveryStatus[] | undefined;
+    readonly beforeId?: string | undefined;
+    readonly limit: number;
+  },
+): Promise<SourceDeliveryRow[]> {
+  let query = db.selectFrom('source_deliveries').selectAll().where('source_id', '=', sourceId);
+  if (options.statuses && options.statuses.length > 0)
+    query = query.where('status', 'in', [...options.statuses]);
+  if (options.beforeId !== undefined) query = query.where('id', '<', options.beforeId);
+  return query.orderBy('id', 'desc').limit(options.limit).execute();
+}
