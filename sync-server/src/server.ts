@@ -189,7 +189,15 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         escalations.stop();
-        await app.close();
+        // fastify closes the connections that are idle when close starts; a keep-alive
+        // connection whose request finishes later would hold shutdown for its keep-alive
+        // timeout (72 s). Sweep idle ones until the server is closed.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 25);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
         await writes.close();
         await sqlite.close();
       })();
