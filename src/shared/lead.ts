@@ -232,4 +232,12 @@ export interface Lead {
   readonly callbackAt: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * How many times the person asked (1 for a single inquiry): a repeat inquiry joins the lead
+   * instead of making a new one. Optional because a server older than this field omits it
+   * (read it as 1).
+   */
+  readonly inquiries?: number;
+  /** The latest inquiry (receivedAt for the first); optional like `inquiries`. */
+  readonly lastInquiryAt?: string;
 }

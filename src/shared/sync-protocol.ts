@@ -219,6 +219,8 @@ export const LeadSchema = z.object({
   callbackAt: isoDate.nullable(),
   createdAt: isoDate,
   updatedAt: isoDate,
+  inquiries: z.number().int().min(1).optional(),
+  lastInquiryAt: isoDate.optional(),
 }) satisfies z.ZodType<Lead>;
 
 export const TimelineEntrySchema = z.object({

@@ -89,6 +89,8 @@ export async function startServer(
     writes,
     router,
     escalations,
+    repeatWindowMs: config.lifecycle.repeatInquiry.windowDays * 24 * 3600_000,
+    alerts: hub,
     scoreLead: createScorer(config.scoring),
     notifier: hub,
     clock,

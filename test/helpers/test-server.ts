@@ -111,6 +111,22 @@ export async function createApiKey(
 }
 
 let sequence = 0;
+/** A run-unique tag: two test files posting to one server never make the "same person". */
+const RUN = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+/** Where this process's phone numbers start (in a space of 6.9 million). */
+const PHONE_OFFSET = Math.floor(Math.random() * 3_000_000);
+
+/**
+ * A distinct, valid US number per lead: a repeat inquiry is recognised by phone, so leads meant
+ * as different people must not share one. Exchanges 200-899 (skipping N11), 10,000 lines each.
+ */
+export function distinctPhone(n: number): string {
+  const exchanges = Array.from({ length: 700 }, (_, i) => 200 + i).filter((e) => e % 100 !== 11);
+  const exchange = exchanges[n % exchanges.length] ?? 555;
+  const line = String(Math.floor(n / exchanges.length) % 10_000).padStart(4, '0');
+  return `+1 415 ${exchange} ${line}`;
+}
+
 /** A valid, sales-ready lead (a demo request from a VP at a company address). */
 export function hotLead(extra: Record<string, unknown> = {}): Record<string, unknown> {
   sequence += 1;
@@ -118,8 +134,8 @@ export function hotLead(extra: Record<string, unknown> = {}): Record<string, unk
     source: 'web_form',
     externalId: `ext-${process.pid}-${sequence}-${Math.random().toString(36).slice(2)}`,
     name: `Lead ${sequence}`,
-    email: `lead${sequence}@acme-corp.com`,
-    phone: '+1 415 555 0100',
+    email: `lead${sequence}.${RUN}@acme-corp.com`,
+    phone: distinctPhone(PHONE_OFFSET + sequence),
     company: 'Acme Corp',
     title: 'VP Sales',
     signals: [{ type: 'demo_request' }],

@@ -49,7 +49,9 @@ let live: LiveClient;
 const secrets: string[] = [];
 
 beforeAll(async () => {
-  s = await startTestServer();
+  // Deliveries of one fixed person, over and over: repeat inquiries (tested in repeat-inquiry.test.ts)
+  // would fold them into one lead, and this file is about each delivery.
+  s = await startTestServer({ lifecycle: { repeatInquiry: { windowDays: 0 } } });
   const teamId = await createTeam(s, 'Inbound');
   rep = await createUser(s, { email: 'rep@sources.test', role: 'rep', teamId, capacity: 1000 });
   teamLead = await createUser(s, { email: 'lead@sources.test', role: 'lead', teamId });

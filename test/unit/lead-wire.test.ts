@@ -87,6 +87,10 @@ const leadRow = fc.record({
   callback_at: fc.option(epochMs),
   created_at: epochMs,
   updated_at: epochMs,
+  email_key: fc.option(text),
+  phone_key: fc.option(text),
+  inquiries: fc.integer({ min: 1, max: 1000 }),
+  last_inquiry_at: epochMs,
 }) satisfies fc.Arbitrary<Omit<LeadRow, 'id'>>;
 
 const eventRows = fc.array(
@@ -190,6 +194,10 @@ describe('lead wire JSON (built by SQLite)', () => {
         callback_at: null,
         created_at: Date.UTC(2026, 0, 1),
         updated_at: Date.UTC(2026, 0, 1, 0, 0, 0, 999),
+        email_key: null,
+        phone_key: null,
+        inquiries: 1,
+        last_inquiry_at: Date.UTC(2026, 0, 1),
       })
       .execute();
     const [wire] = await findWireByIds(sqlite.db, [id]);

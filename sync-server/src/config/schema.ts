@@ -217,6 +217,10 @@ const share = z.number().min(0.05).max(20);
 
 const LifecycleSchema = z
   .strictObject({
+    /** The same person (email or phone) asking again within this many days joins their lead. */
+    repeatInquiry: z
+      .strictObject({ windowDays: z.number().min(0).max(3650).default(30) })
+      .prefault({}),
     /** The SLA escalation ladder for untouched leads (sync-server/src/lifecycle). */
     sla: z
       .strictObject({

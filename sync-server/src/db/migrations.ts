@@ -1,5 +1,5 @@
 import type { Database } from './schema';
-import { m0005_lifecycle } from '../lifecycle/tables';
+import { m0005_lifecycle, m0006_repeat_inquiries } from '../lifecycle/tables';
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 
 /*
@@ -296,6 +296,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003_sync': m0003_sync,
   '0004_lead_sources': m0004_lead_sources,
   '0005_lifecycle': m0005_lifecycle,
+  '0006_repeat_inquiries': m0006_repeat_inquiries,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

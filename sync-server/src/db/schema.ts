@@ -84,6 +84,13 @@ export interface LeadsTable {
   callback_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Who the person is, for repeat inquiries (src/shared/contact-identity.ts). */
+  email_key: string | null;
+  phone_key: string | null;
+  /** Inquiries this lead holds (1 + repeats). */
+  inquiries: number;
+  /** The latest inquiry, epoch ms (received_at for the first). */
+  last_inquiry_at: number;
 }
 
 export interface LeadEventsTable {

@@ -58,6 +58,8 @@ export function toLead(row: LeadRow): Lead {
     callbackAt: isoOrNull(row.callback_at),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
+    inquiries: Number(row.inquiries),
+    lastInquiryAt: iso(row.last_inquiry_at),
   };
 }
 

@@ -9,6 +9,8 @@ import { recordLeadUpsert } from '../repos/lead-changes';
 import { insertLeadEvent } from '../repos/lead-events';
 import { findLeadById, findLeadBySourceExternalId, insertLead } from '../repos/leads';
 import type { Escalations } from '../lifecycle/escalations';
+import type { LiveHub } from '../live/hub';
+import { applyRepeatInquiry, askedAgainText, contactKeys, findRepeatLead } from './repeat-inquiry';
 import { assignedEvent, type Router } from '../routing/router';
 import type { ScoreLead } from '../scoring/score';
 import type { LeadNotifier } from './lead-notifier';
@@ -17,6 +19,8 @@ export interface IntakeResult {
   readonly lead: Lead;
   /** False when the lead was seen before (same source + externalId, or same Idempotency-Key). */
   readonly created: boolean;
+  /** The same person asked again: the inquiry joined this existing lead (no new lead). */
+  readonly repeatInquiry?: boolean;
 }
 
 /**
@@ -33,6 +37,10 @@ export interface IntakeDeps {
   readonly router: Router;
   /** The SLA ladder: an assigned lead's deadlines are stored with it. */
   readonly escalations?: Pick<Escalations, 'scheduleFor'>;
+  /** The same person asking again within this many ms joins their lead; 0 turns it off. */
+  readonly repeatWindowMs?: number;
+  /** "Asked again" alerts to the lead's rep. */
+  readonly alerts?: Pick<LiveHub, 'sendToUser'>;
   readonly scoreLead: ScoreLead;
   readonly notifier: LeadNotifier;
   readonly clock: () => number;
@@ -78,6 +86,13 @@ export class IntakeService {
       return { lead: toLead(seen), created: false };
     }
 
+    const keys = contactKeys(input);
+    const windowMs = this.deps.repeatWindowMs ?? 0;
+    if (windowMs > 0 && (keys.emailKey !== null || keys.phoneKey !== null)) {
+      const repeat = await findRepeatLead(trx, keys, this.deps.clock() - windowMs);
+      if (repeat) return this.repeatInquiry({ trx, afterCommit }, repeat, input, origin);
+    }
+
     const now = this.deps.clock();
     const { score, tier, salesReady, reasons } = this.deps.scoreLead(input, now);
     const team = await this.deps.router.chooseTeam(trx, input);
@@ -119,6 +134,10 @@ export class IntakeService {
       callback_at: null,
       created_at: now,
       updated_at: now,
+      email_key: keys.emailKey,
+      phone_key: keys.phoneKey,
+      inquiries: 1,
+      last_inquiry_at: Math.min(input.receivedAt, now),
     };
     await insertLead(trx, row);
     await insertLeadEvent(trx, {
@@ -158,12 +177,71 @@ export class IntakeService {
     return { lead, created: true };
   }
 
+  /** A repeat inquiry joins `lead`; it may reopen it, route it, and the rep is told. */
+  private async repeatInquiry(
+    { trx, afterCommit }: WriteContext,
+    lead: LeadRow,
+    input: LeadInput,
+    origin: IntakeOrigin,
+  ): Promise<IntakeResult> {
+    const now = this.deps.clock();
+    const outcome = await applyRepeatInquiry(trx, lead, input, this.deps.scoreLead, now);
+    if (origin.idempotencyKey) {
+      await insertIdempotencyKey(trx, origin.originId, origin.idempotencyKey, lead.id, now);
+    }
+    if (input.externalId !== null) {
+      // The sender's id for this inquiry finds the lead again when it retries.
+      await insertIdempotencyKey(
+        trx,
+        origin.originId,
+        `external:${input.source}:${input.externalId}`,
+        lead.id,
+        now,
+      );
+    }
+    let row = outcome.lead;
+    if (outcome.needsRouting) {
+      const assignment = await this.deps.router.assign(trx, row, now);
+      if (assignment) {
+        row = assignment.lead;
+        const moved = toLead(row);
+        afterCommit(() =>
+          this.deps.notifier.leadAssigned(assignment.userId, moved, assignment.reason),
+        );
+      }
+    }
+    const owner = outcome.owner;
+    if (owner !== null) {
+      const text = askedAgainText(outcome.lead, input);
+      afterCommit(() => {
+        this.deps.alerts?.sendToUser(owner, {
+          type: 'lead.alert',
+          leadId: lead.id,
+          kind: 'asked_again',
+          text,
+        });
+        this.deps.notifier.poke(owner);
+      });
+    }
+    return { lead: toLead(row), created: false, repeatInquiry: true };
+  }
+
   private async findSeen(db: Db, input: LeadInput, origin: IntakeOrigin) {
     if (origin.idempotencyKey) {
       const leadId = await findIdempotentLeadId(db, origin.originId, origin.idempotencyKey);
       if (leadId) return findLeadById(db, leadId);
     }
-    if (input.externalId) return findLeadBySourceExternalId(db, input.source, input.externalId);
+    if (input.externalId) {
+      const known = await findLeadBySourceExternalId(db, input.source, input.externalId);
+      if (known) return known;
+      // A repeat inquiry's own externalId, recorded when it joined an earlier lead.
+      const joined = await findIdempotentLeadId(
+        db,
+        origin.originId,
+        `external:${input.source}:${input.externalId}`,
+      );
+      if (joined) return findLeadById(db, joined);
+    }
     return undefined;
   }
 }

@@ -51,7 +51,9 @@ const leadJson = sql<string>`json_object(
   'lastDisposition', l.last_disposition,
   'callbackAt', ${iso('l.callback_at')},
   'createdAt', ${iso('l.created_at')},
-  'updatedAt', ${iso('l.updated_at')}
+  'updatedAt', ${iso('l.updated_at')},
+  'inquiries', l.inquiries,
+  'lastInquiryAt', ${iso('l.last_inquiry_at')}
 )`;
 
 /** The lead's events, oldest first, each as `toTimelineEntry` maps it. */

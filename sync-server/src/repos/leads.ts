@@ -43,6 +43,10 @@ const insertLeadQuery = prepareQuery((db, p: LeadRow) =>
     callback_at: p.callback_at,
     created_at: p.created_at,
     updated_at: p.updated_at,
+    email_key: p.email_key,
+    phone_key: p.phone_key,
+    inquiries: p.inquiries,
+    last_inquiry_at: p.last_inquiry_at,
   }),
 );
 

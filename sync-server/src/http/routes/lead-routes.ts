@@ -77,11 +77,13 @@ export function leadRoutes(app: FastifyInstance, deps: LeadRouteDeps): void {
     const header = request.headers['idempotency-key'];
     const idempotencyKey = header === undefined ? null : parseIdempotencyKey(header);
     const input = parseOr422(leadSchema, request.body);
-    const { lead, created } = await deps.intake.submit(input, {
+    const { lead, created, repeatInquiry } = await deps.intake.submit(input, {
       originId: apiKey.id,
       idempotencyKey,
     });
-    return reply.status(created ? 201 : 200).send({ lead });
+    return reply
+      .status(created ? 201 : 200)
+      .send(repeatInquiry ? { lead, repeatInquiry } : { lead });
   });
 
   app.get('/api/v1/leads', async (request) => {

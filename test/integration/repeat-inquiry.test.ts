@@ -1,0 +1,223 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../../src/shared/ids';
+import type { Mutation } from '../../src/shared/sync-protocol';
+import { http } from '../helpers/http';
+import { LiveClient } from '../helpers/live-client';
+import {
+  createApiKey,
+  createTeam,
+  createUser,
+  postLead,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+} from '../helpers/test-server';
+
+/*
+ * Repeat inquiries on a real server, with a controllable clock: the same person asking again
+ * (same normalised email, or same phone) within the window joins their lead instead of making a
+ * new one; its rep is told; a closed lead reopens; concurrent posts never make two leads.
+ */
+
+const T0 = Date.parse('2026-12-01T15:00:00.000Z');
+const DAY = 24 * 3600_000;
+let now = T0;
+const clock = () => now;
+
+let server: TestServer | undefined;
+const sockets: LiveClient[] = [];
+afterEach(async () => {
+  for (const c of sockets.splice(0)) c.close();
+  await server?.stop();
+  server = undefined;
+  now = T0;
+});
+
+interface World {
+  readonly s: TestServer;
+  readonly rep: TestUser;
+  readonly apiKey: string;
+  readonly live: LiveClient;
+}
+
+async function setup(): Promise<World> {
+  server = await startTestServer({}, { clock });
+  const s = server;
+  const team = await createTeam(s, 'Repeat');
+  const rep = await createUser(s, {
+    email: 'rex@repeat.test',
+    name: 'Rex',
+    role: 'rep',
+    teamId: team,
+  });
+  const live = await LiveClient.connect(s.url, rep.token);
+  sockets.push(live);
+  return { s, rep, apiKey: await createApiKey(s), live };
+}
+
+function ada(extra: Record<string, unknown> = {}) {
+  return {
+    source: 'web_form',
+    name: 'Ada Lovelace',
+    email: 'ada.lovelace@engines.example',
+    company: 'Analytical Engines',
+    title: 'VP Research',
+    signals: [{ type: 'pricing_page' }],
+    ...extra,
+  };
+}
+
+interface LeadBody {
+  lead: { id: string; status: string; inquiries: number; score: number; assignedTo: string | null };
+  repeatInquiry?: boolean;
+}
+
+async function post(w: World, body: Record<string, unknown>) {
+  return http<LeadBody>('POST', `${w.s.url}/api/v1/leads`, { token: w.apiKey, body });
+}
+
+async function eventsOf(w: World, leadId: string) {
+  const res = await http<{ events: { type: string; data: Record<string, unknown> }[] }>(
+    'GET',
+    `${w.s.url}/api/v1/leads/${leadId}/events`,
+    { token: w.s.adminToken },
+  );
+  return res.body.events;
+}
+
+async function count(w: World): Promise<number> {
+  const res = await http<{ leads: unknown[] }>('GET', `${w.s.url}/api/v1/leads?limit=200`, {
+    token: w.s.adminToken,
+  });
+  return res.body.leads.length;
+}
+
+describe('repeat inquiries', () => {
+  it('the same person asking again joins their lead, raises it, and its rep is told', async () => {
+    const w = await setup();
+    const first = await post(w, ada());
+    expect(first.status).toBe(201);
+    const leadId = first.body.lead.id;
+    expect(first.body.lead).toMatchObject({ inquiries: 1, assignedTo: w.rep.id });
+
+    now = T0 + 2 * DAY;
+    // Another form, the address written differently, a stronger signal, a question.
+    const again = await post(
+      w,
+      ada({
+        source: 'pricing_form',
+        email: 'Ada.Lovelace+pricing@ENGINES.example',
+        signals: [{ type: 'demo_request' }],
+        message: 'Can we get a demo for 40 seats?',
+      }),
+    );
+    expect(again.status).toBe(200);
+    expect(again.body.repeatInquiry).toBe(true);
+    expect(again.body.lead.id).toBe(leadId);
+    expect(again.body.lead.inquiries).toBe(2);
+    expect(again.body.lead.score).toBeGreaterThan(first.body.lead.score);
+    expect(await count(w)).toBe(1);
+
+    const alert = await w.live.next((m) => m.type === 'lead.alert' && m.kind === 'asked_again');
+    expect(alert.type === 'lead.alert' && alert.text).toBe(
+      'Ada Lovelace asked again (2nd inquiry, via pricing_form): “Can we get a demo for 40 seats?”',
+    );
+    const inquiry = (await eventsOf(w, leadId)).find((e) => e.type === 'inquiry');
+    expect(inquiry?.data).toMatchObject({
+      source: 'pricing_form',
+      message: 'Can we get a demo for 40 seats?',
+      signals: ['demo_request'],
+      inquiry: 2,
+      scoreBefore: first.body.lead.score,
+    });
+
+    // By phone alone, too: a call-me request, then a form with another address but that number.
+    const callMe = await post(w, {
+      source: 'call_me',
+      name: 'A. Lovelace',
+      phone: '+44 20 7183 8750',
+    });
+    expect(callMe.status).toBe(201);
+    const byPhone = await post(w, ada({ phone: '+44 (0)20 7183 8750', email: 'ada@home.example' }));
+    expect(byPhone.body).toMatchObject({ repeatInquiry: true, lead: { id: callMe.body.lead.id } });
+  });
+
+  it('outside the window it is a new lead', async () => {
+    const w = await setup();
+    const first = await post(w, ada());
+    now = T0 + 31 * DAY;
+    const later = await post(w, ada());
+    expect(later.status).toBe(201);
+    expect(later.body.lead.id).not.toBe(first.body.lead.id);
+  });
+
+  it('a closed lead reopens with its rep', async () => {
+    const w = await setup();
+    const first = await post(w, ada());
+    const leadId = first.body.lead.id;
+    const clientId = uuidv7();
+    const closing: Mutation = {
+      clientId,
+      mutationId: 1,
+      name: 'logOutcome',
+      args: { outcomeId: uuidv7(), leadId, disposition: 'not_interested' },
+      occurredAt: new Date(now).toISOString(),
+    };
+    const pushed = await http('POST', `${w.s.url}/api/v1/sync/push`, {
+      token: w.rep.token,
+      body: { protocolVersion: 1, clientId, mutations: [closing] },
+    });
+    expect(pushed.status).toBe(200);
+
+    now = T0 + DAY;
+    const again = await post(w, ada({ message: 'We changed our mind, call me.' }));
+    expect(again.body.lead).toMatchObject({ id: leadId, status: 'working', assignedTo: w.rep.id });
+    const inquiry = (await eventsOf(w, leadId)).find((e) => e.type === 'inquiry');
+    expect(inquiry?.data['reopenedFrom']).toBe('closed');
+    await w.live.next((m) => m.type === 'lead.alert' && m.kind === 'asked_again');
+  });
+
+  it('concurrent posts of one person make one lead holding every inquiry; a retry counts once', async () => {
+    const w = await setup();
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => post(w, ada({ externalId: `form-${i}` }))),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.body.lead.id)).size).toBe(1);
+    expect(await count(w)).toBe(1);
+    const leadId = results[0]?.body.lead.id ?? '';
+    const inquiries = () =>
+      http<LeadBody>('GET', `${w.s.url}/api/v1/leads/${leadId}`, { token: w.s.adminToken });
+    expect((await inquiries()).body.lead.inquiries).toBe(12);
+
+    // The sender retries one of the repeats: nothing more is counted.
+    const retry = await post(w, ada({ externalId: 'form-7' }));
+    expect(retry.status).toBe(200);
+    expect((await inquiries()).body.lead.inquiries).toBe(12);
+  });
+
+  it('a nurture lead that asks again with intent is routed', async () => {
+    const w = await setup();
+    const cold = await postLead(w.s, w.apiKey, {
+      source: 'newsletter',
+      name: 'Nora Nurture',
+      email: 'nora@gmail.com',
+      signals: [{ type: 'newsletter' }],
+    });
+    expect(cold.body.lead.status).toBe('nurture');
+    const hot = await post(w, {
+      source: 'demo_form',
+      name: 'Nora Nurture',
+      email: 'n.o.r.a@googlemail.com',
+      phone: '+1 312 555 0198',
+      company: 'Nurture Inc',
+      title: 'CEO',
+      signals: [{ type: 'demo_request' }],
+    });
+    expect(hot.body).toMatchObject({
+      repeatInquiry: true,
+      lead: { id: cold.body.lead.id, status: 'assigned', assignedTo: w.rep.id },
+    });
+    await w.live.next((m) => m.type === 'lead.assigned' && m.lead.id === cold.body.lead.id);
+  });
+});
