@@ -54,18 +54,29 @@ const TITLES = [
   'Founder',
   'Analyst',
 ];
+/**
+ * A North American number unique for n up to 6.9 million (exchanges 200-899 without N11): each
+ * lead is a different person, or intake would read it as a repeat inquiry of an earlier one.
+ */
+function nanp(prefix: string, n: number, sep: string): string {
+  const exchanges = 693; // 700 minus the seven N11 codes
+  let exchange = 200 + (n % exchanges);
+  for (let skip = 211; skip <= exchange && skip < 900; skip += 100) exchange += 1;
+  return `${prefix} ${exchange}${sep}${pad(Math.floor(n / exchanges) % 10_000, 4)}`;
+}
+
 const PLACES = [
   {
     country: 'US',
     region: 'California',
     timezone: 'America/Los_Angeles',
-    phone: (n: number) => `+1 415 555 ${pad(n % 10_000, 4)}`,
+    phone: (n: number) => nanp('+1 415', n, ' '),
   },
   {
     country: 'US',
     region: 'New York',
     timezone: 'America/New_York',
-    phone: (n: number) => `(212) 555-${pad(n % 10_000, 4)}`,
+    phone: (n: number) => nanp('(212)', n, '-'),
   },
   {
     country: 'DE',
@@ -77,7 +88,7 @@ const PLACES = [
     country: 'GB',
     region: 'London',
     timezone: 'Europe/London',
-    phone: (n: number) => `+44 20 7946 ${pad(n % 10_000, 4)}`,
+    phone: (n: number) => `+44 20 7${pad(n % 1_000, 3)} ${pad(Math.floor(n / 1_000) % 10_000, 4)}`,
   },
   {
     country: 'FR',
