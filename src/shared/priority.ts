@@ -72,6 +72,7 @@ export type PriorityInput = Pick<
   | 'country'
   | 'phone'
   | 'signals'
+  | 'lastInquiryAt'
 >;
 
 export const QUEUE_SECTIONS = [
@@ -273,8 +274,15 @@ class Prepared {
     readonly defaultTimeZone: string | null | undefined,
     readonly countryTimeZones: TimeZoneOptions['countryTimeZones'],
     readonly ladder: RetryLadder,
-    /** When the next attempt is due on `ladder`; NaN when the ladder is used up. */
+    /**
+     * When the next attempt is due on `ladder`; NaN when the ladder is used up. A touched lead
+     * that asked again after its last attempt is due from that inquiry on.
+     */
     readonly retryAt: number,
+    /** When a touched lead asked again after its last attempt; NaN when it did not. */
+    readonly askedAgainAt: number,
+    /** An untouched lead's value decays from its latest inquiry (asking again makes it fresh). */
+    readonly freshSince: number,
   ) {}
 }
 
@@ -303,7 +311,15 @@ function prepare(lead: PriorityInput, s: Settings): Prepared {
   const callbackAt = touched && rawLast >= rawCallback ? Number.NaN : rawCallback;
   const resolved = queued ? leadTimeZone(lead, s.zones) : null;
   const zone = resolved?.zone ?? null;
-  const retry = touched && queued ? nextAttemptAt(attempts, lastAttempt, zone, s.ladder) : null;
+  const ladderRetry =
+    touched && queued ? nextAttemptAt(attempts, lastAttempt, zone, s.ladder) : null;
+  const inquiry = isoMs(lead.lastInquiryAt ?? null);
+  const askedAgainAt = touched && inquiry > lastAttempt ? inquiry : Number.NaN;
+  // Asking again after the last call makes the lead due at once, even past the ladder's end.
+  const retry = Number.isNaN(askedAgainAt)
+    ? ladderRetry
+    : Math.min(ladderRetry ?? askedAgainAt, askedAgainAt);
+  const freshSince = inquiry > received ? inquiry : received;
   const score = Number.isFinite(lead.score) ? lead.score : 0;
   const prepared = new Prepared(
     lead,
@@ -321,6 +337,8 @@ function prepare(lead: PriorityInput, s: Settings): Prepared {
     s.zones.countryTimeZones,
     s.ladder,
     retry ?? Number.NaN,
+    askedAgainAt,
+    freshSince,
   );
   preparedLeads.set(lead, prepared);
   return prepared;
@@ -459,7 +477,7 @@ export function orderQueue(
       kind = NEW;
       dueAt = p.received;
       // Highest value first; the value as a logarithm (see the top of this file).
-      k1 = logDecay(now - p.received, s.early, s.late) - s.logWeight[p.tierRank] - p.scoreBonus;
+      k1 = logDecay(now - p.freshSince, s.early, s.late) - s.logWeight[p.tierRank] - p.scoreBonus;
       section = callable ? NEW_SECTION : LATER;
     } else if (Number.isNaN(p.retryAt)) {
       kind = RETRY;
@@ -759,7 +777,9 @@ function reason(
     case 'new':
       return `${newLeadLabel(lead, p, now)} · ${sla(p.received + s.sla[lead.tier] - now)}`;
     case 'retry_due':
-      return `${TIER_LABEL[lead.tier]} · retry ${p.attempts + 1} of ${s.maxAttempts} due · ${lastOutcome(lead, p, now)}`;
+      return Number.isNaN(p.askedAgainAt)
+        ? `${TIER_LABEL[lead.tier]} · retry ${p.attempts + 1} of ${s.maxAttempts} due · ${lastOutcome(lead, p, now)}`
+        : `${TIER_LABEL[lead.tier]} · asked again ${span(now - p.askedAgainAt)} ago · ${lastOutcome(lead, p, now)}`;
     case 'upcoming':
       return kind === CALLBACK
         ? `Callback in ${span(dueAt - now)}`
@@ -800,11 +820,14 @@ function waiting(
   }
 }
 
-/** "Hot · demo request · 2 min old" */
+/** "Hot · demo request · 2 min old", "Hot · demo request · asked again 3 min ago" */
 function newLeadLabel(lead: PriorityInput, p: Prepared, now: number): string {
   const signal = strongestSignal(lead.signals);
   const tier = TIER_LABEL[lead.tier];
-  const age = `${span(now - p.received)} old`;
+  const age =
+    p.freshSince > p.received
+      ? `asked again ${span(now - p.freshSince)} ago`
+      : `${span(now - p.received)} old`;
   return signal ? `${tier} · ${signal} · ${age}` : `${tier} · ${age}`;
 }
 

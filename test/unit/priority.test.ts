@@ -714,3 +714,42 @@ describe('helpers', () => {
     expect(span(ms)).toBe(text);
   });
 });
+
+describe('a repeat inquiry raises the lead', () => {
+  it('a worked lead that asked again after its last call is due now, and says why', () => {
+    const asked = worked('asked', 2, 30, 'no_answer', { lastInquiryAt: ago(3) });
+    const quiet = worked('quiet', 2, 30);
+    const order = orderQueue([quiet, asked], NOW);
+    const row = order.rows.find((r) => r.id === 'asked');
+    expect(row?.section).toBe('retry_due');
+    expect(row?.dueAt).toBe(NOW - 3 * MINUTE);
+    expect(row?.reason).toBe('Hot · asked again 3 min ago · no answer 30 min ago');
+    // The other is still waiting for its slot on the ladder.
+    expect(order.rows.find((r) => r.id === 'quiet')?.section).toBe('upcoming');
+  });
+
+  it('even past the end of the retry ladder', () => {
+    const done = worked('done', 6, 60, 'voicemail', { lastInquiryAt: ago(1) });
+    expect(orderQueue([done], NOW).rows[0]?.section).toBe('retry_due');
+    expect(orderQueue([worked('done2', 6, 60, 'voicemail')], NOW).rows[0]?.section).toBe(
+      'exhausted',
+    );
+  });
+
+  it('an untouched lead asking again is fresh again: it outranks one as old that did not', () => {
+    const again = lead('again', {
+      receivedAt: ago(90),
+      lastInquiryAt: ago(1),
+      tier: 'warm',
+      score: 60,
+    });
+    const once = lead('once', { receivedAt: ago(90), tier: 'warm', score: 60 });
+    const order = orderQueue([once, again], NOW);
+    expect(order.rows.map((r) => r.id)).toEqual(['again', 'once']);
+    expect(order.rows[0]?.reason).toMatch(
+      /^Warm · demo request · asked again 1 min ago · SLA over by/,
+    );
+    // Its SLA still counts from when it first landed (the server's ladder does too).
+    expect(order.rows[0]?.slaDeadlineAt).toBe(NOW - 90 * MINUTE + 30 * MINUTE);
+  });
+});
