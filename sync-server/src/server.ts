@@ -102,6 +102,7 @@ export async function startServer(
     dispatcher,
     poke: (userId) => hub.poke(userId),
     clock,
+    wake: (at) => escalations.wake(at),
   });
   const leadActions = new LeadActions({ writes, notifier: hub, clock, escalations });
   const sources = new SourceAdmin({

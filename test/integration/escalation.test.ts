@@ -242,4 +242,62 @@ describe('SLA escalation ladder', () => {
     expect(await at(s, 5)).toBe(1);
     await holderLive.next((m) => m.type === 'lead.alert' && m.kind === 'sla_reminder');
   });
+
+  it('a callback the rep booked alerts them when it falls due; a moved callback only at its new time', async () => {
+    const { s, ana, ben, apiKey, live } = await setup();
+    const posted = await postLead(
+      s,
+      apiKey,
+      hotLead({ name: 'Callback Cleo', company: 'Cleo Co' }),
+    );
+    const leadId = posted.body.lead.id;
+    const holder = posted.body.lead.assignedTo === ana.id ? ana : ben;
+    const holderLive = holder === ana ? live.ana : live.ben;
+    const clientId = uuidv7();
+    let mutationId = 0;
+    const push = (m: Omit<Mutation, 'clientId' | 'mutationId' | 'occurredAt'>) =>
+      http('POST', `${s.url}/api/v1/sync/push`, {
+        token: holder.token,
+        body: {
+          protocolVersion: 1,
+          clientId,
+          mutations: [
+            { ...m, clientId, mutationId: ++mutationId, occurredAt: new Date(now).toISOString() },
+          ],
+        },
+      });
+
+    now = T0 + MIN;
+    // Connected, asked to be called back in an hour.
+    expect(
+      (
+        await push({
+          name: 'logOutcome',
+          args: {
+            outcomeId: uuidv7(),
+            leadId,
+            disposition: 'callback',
+            callbackAt: new Date(T0 + 61 * MIN).toISOString(),
+          },
+        })
+      ).status,
+    ).toBe(200);
+    // ...then moved to half an hour later.
+    expect(
+      (
+        await push({
+          name: 'scheduleCallback',
+          args: { callbackId: uuidv7(), leadId, at: new Date(T0 + 91 * MIN).toISOString() },
+        })
+      ).status,
+    ).toBe(200);
+
+    expect(await at(s, 61)).toBe(0); // moving the callback cancelled its first alert
+    expect(alertsOf(holderLive, leadId)).toEqual([]);
+    expect(await at(s, 91)).toBe(1);
+    const due = await holderLive.next((m) => m.type === 'lead.alert' && m.kind === 'callback_due');
+    expect(due.type === 'lead.alert' && due.text).toBe('Callback due: Callback Cleo (Cleo Co)');
+    expect(await at(s, 200)).toBe(0);
+    expect(alertsOf(holderLive, leadId).map((a) => a.kind)).toEqual(['callback_due']);
+  });
 });

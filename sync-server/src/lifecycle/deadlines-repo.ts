@@ -1,7 +1,7 @@
 import { uuidv7 } from '../../../src/shared/ids';
 import type { Db } from '../repos/db-types';
 import type { ScheduledStep } from './sla-ladder';
-import type { LeadDeadlinesTable } from './tables';
+import type { DeadlineKind, LeadDeadlinesTable } from './tables';
 
 /* Repository functions for lead_deadlines; each takes the reader, the writer or a transaction. */
 
@@ -27,6 +27,45 @@ export async function insertDeadlines(
         result: null,
       })),
     )
+    .execute();
+}
+
+/** One deadline of any kind (a callback falling due). */
+export async function insertDeadline(
+  db: Db,
+  leadId: string,
+  userId: string,
+  kind: DeadlineKind,
+  at: number,
+): Promise<void> {
+  await db
+    .insertInto('lead_deadlines')
+    .values({
+      id: uuidv7(at),
+      lead_id: leadId,
+      kind,
+      user_id: userId,
+      due_at: at,
+      done_at: null,
+      result: null,
+    })
+    .execute();
+}
+
+/** Ends a lead's open deadlines of one kind (a callback moved to another time). */
+export async function closeOpenDeadlinesOfKind(
+  db: Db,
+  leadId: string,
+  kind: DeadlineKind,
+  result: string,
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('lead_deadlines')
+    .set({ done_at: now, result })
+    .where('lead_id', '=', leadId)
+    .where('kind', '=', kind)
+    .where('done_at', 'is', null)
     .execute();
 }
 

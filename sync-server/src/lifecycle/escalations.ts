@@ -154,6 +154,7 @@ export class Escalations {
     now: number,
   ): Promise<string> {
     if (!lead) return 'skipped: no such lead';
+    if (deadline.kind === 'callback_due') return this.callbackDue(afterCommit, deadline, lead);
     if (lead.assigned_to !== deadline.user_id) return 'skipped: the lead moved to another rep';
     if (lead.first_touch_at !== null || lead.status !== 'assigned') {
       return `skipped: the lead is ${lead.first_touch_at !== null ? 'touched' : lead.status}`;
@@ -201,6 +202,26 @@ export class Escalations {
       case 'reassign':
         return this.reassign({ trx, afterCommit }, lead, rep, text, now);
     }
+  }
+
+  /** A callback the rep booked falls due: they are told, if it is still theirs and still then. */
+  private callbackDue(
+    afterCommit: WriteContext['afterCommit'],
+    deadline: DeadlineRow,
+    lead: LeadRow,
+  ): string {
+    if (lead.assigned_to !== deadline.user_id) return 'skipped: the lead moved to another rep';
+    if (lead.status !== 'assigned' && lead.status !== 'working') {
+      return `skipped: the lead is ${lead.status}`;
+    }
+    if (lead.callback_at === null || Number(lead.callback_at) !== Number(deadline.due_at)) {
+      return 'skipped: the callback moved';
+    }
+    const text = `Callback due: ${lead.name}${lead.company ? ` (${lead.company})` : ''}`;
+    afterCommit(() => {
+      this.deps.live.sendToUser(deadline.user_id, alert(lead.id, 'callback_due', text));
+    });
+    return 'told the rep';
   }
 
   private async reassign(

@@ -2,6 +2,9 @@ import { type Kysely, type Migration, sql } from 'kysely';
 import { emailKey, phoneKey } from '../../../src/shared/contact-identity';
 import type { EscalationStep } from './sla-ladder';
 
+/** An SLA step, or a callback falling due (its rep is alerted). */
+export type DeadlineKind = EscalationStep | 'callback_due';
+
 /*
  * The lifecycle's own tables: deadlines that must survive a restart. Registered in
  * db/migrations.ts (0005_lifecycle) and in the Database interface (db/schema.ts).
@@ -15,7 +18,7 @@ import type { EscalationStep } from './sla-ladder';
 export interface LeadDeadlinesTable {
   id: string;
   lead_id: string;
-  kind: EscalationStep;
+  kind: DeadlineKind;
   /** The rep whose hold of the lead the step is about; a reassignment ends their steps. */
   user_id: string;
   due_at: number;

@@ -8,7 +8,25 @@ import { insertLeadEvent } from '../repos/lead-events';
 import { findLeadById, updateLead } from '../repos/leads';
 import { insertOutcome } from '../repos/outcomes';
 import { updateUser } from '../repos/users';
-import { closeOpenDeadlines } from '../lifecycle/deadlines-repo';
+import {
+  closeOpenDeadlines,
+  closeOpenDeadlinesOfKind,
+  insertDeadline,
+} from '../lifecycle/deadlines-repo';
+
+/** Stores the alert for a callback at `at` (replacing the lead's earlier one). */
+async function scheduleCallbackAlert(env: MutationEnv, lead: LeadRow, at: number): Promise<void> {
+  if (lead.assigned_to === null) return;
+  await closeOpenDeadlinesOfKind(
+    env.ctx.trx,
+    lead.id,
+    'callback_due',
+    'skipped: the callback moved',
+    env.now,
+  );
+  await insertDeadline(env.ctx.trx, lead.id, lead.assigned_to, 'callback_due', at);
+  env.wake?.(at);
+}
 
 /*
  * What each sync mutation does on the server. Every function checks first and writes after, so
@@ -31,6 +49,8 @@ export interface MutationEnv {
   readonly user: UserRow;
   /** The server's clock for this write. */
   readonly now: number;
+  /** Wakes the lifecycle scheduler for a deadline stored at `at` (a callback falling due). */
+  readonly wake?: (at: number) => void;
 }
 
 const OPEN_STATUSES: readonly LeadStatus[] = ['assigned', 'working'];
@@ -156,6 +176,9 @@ async function logOutcome(
     }
   }
   await touch(env, lead, patch);
+  if (holds && typeof patch.callback_at === 'number') {
+    await scheduleCallbackAlert(env, lead, patch.callback_at);
+  }
   return pokeOwner(lead);
 }
 
@@ -203,6 +226,7 @@ async function scheduleCallback(
     },
   });
   await touch(env, found.lead, { callback_at: at });
+  await scheduleCallbackAlert(env, found.lead, at);
   return pokeOwner(found.lead);
 }
 

@@ -32,6 +32,8 @@ export interface SyncDeps {
   /** Tells a user's live connections to pull. */
   readonly poke: (userId: string) => void;
   readonly clock: () => number;
+  /** Wakes the lifecycle scheduler for a deadline a mutation stored. */
+  readonly wake?: (at: number) => void;
 }
 
 /** Closed leads a first sync still sends, so the app can show the rep's recent work. */
@@ -97,7 +99,12 @@ export class SyncService {
       );
     }
 
-    const applied = await applyMutation(m, { ctx, user, now });
+    const applied = await applyMutation(m, {
+      ctx,
+      user,
+      now,
+      ...(this.deps.wake && { wake: this.deps.wake }),
+    });
     await recordMutation(trx, {
       client_id: m.clientId,
       mutation_id: m.mutationId,
