@@ -701,6 +701,29 @@ const PLACES: readonly { tz: string; country: string; region: string; phone: str
 
 const rand = random(0x5eed);
 
+/** Numbers handed out per place so far (placePhone). */
+const phonesUsed = new Map<string, number>();
+/** NANP exchanges 200-899 without the N11 codes (211, 311, ...). */
+const EXCHANGES = Array.from({ length: 700 }, (_, i) => 200 + i).filter((e) => e % 100 !== 11);
+
+/**
+ * A number of the place (its area, so a lead with only a phone is placed in the zone), never
+ * handed out before: intake folds a second inquiry from the same phone into the first lead, and
+ * the bench's 5,000 leads are 5,000 people. NANP: another exchange per number; elsewhere the
+ * last three digits (a place gets ~300 of the 5,000 leads).
+ */
+function placePhone(place: { readonly tz: string; readonly phone: string }): string {
+  const k = phonesUsed.get(place.tz) ?? 0;
+  phonesUsed.set(place.tz, k + 1);
+  if (place.phone.startsWith('+1 ')) {
+    const area = place.phone.slice(0, 6); // "+1 212"
+    const exchange = EXCHANGES[k % EXCHANGES.length] ?? 555;
+    return `${area} ${exchange} ${String(100 + Math.floor(k / EXCHANGES.length)).padStart(4, '0')}`;
+  }
+  if (k >= 1000) throw new Error(`more than 1,000 bench phones for ${place.tz}`);
+  return `${place.phone.slice(0, -1)}${String(k).padStart(3, '0')}`;
+}
+
 /**
  * A lead of the 5,000: hot, warm or cold (20/40/40 by what it did and who it is), received up
  * to 3 days ago, from one of 17 zones; 65% give a zone, 15% only a country, 12% only a phone,
@@ -738,7 +761,7 @@ function queueLead(base: LeadInputRaw, n: number, now: number): LeadInputRaw {
   delete lead['timezone'];
   delete lead['country'];
   if (!place) return lead as LeadInputRaw;
-  const phone = `${place.phone}${String(n % 100).padStart(2, '0')}`;
+  const phone = placePhone(place);
   if (where < 0.65) {
     Object.assign(lead, {
       timezone: place.tz,
@@ -780,7 +803,9 @@ async function workSomeLeads(bridge: Bridge): Promise<number> {
     const status = await appCall(bridge, 'status.get');
     if (status.pending === 0) break;
     if (Date.now() > deadline) {
-      throw new Error(`${status.pending} outcomes never synced (status: ${JSON.stringify(status)})`);
+      throw new Error(
+        `${status.pending} outcomes never synced (status: ${JSON.stringify(status)})`,
+      );
     }
     await sleep(100);
   }

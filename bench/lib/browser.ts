@@ -146,7 +146,8 @@ interface TraceEvent {
  * Traces `action` (Chromium's devtools.timeline categories) and splits the page's main-thread
  * time by kind: script, compile and parse, garbage collection, style, layout, paint and
  * composite, and "other" (the task's own time outside those: IPC, the WebSocket's message
- * delivery, the scheduler). The page's main thread is the busiest CrRendererMain thread.
+ * delivery, the scheduler). The page's main thread is the CrRendererMain thread that ran the
+ * most script and layout.
  */
 export async function traceBreakdown(
   browser: Browser,
@@ -182,10 +183,14 @@ export async function traceBreakdown(
   }
   const isTask = (e: TraceEvent) =>
     e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask';
+  // The page's thread is the one that ran its script and laid it out. (Not simply the one with
+  // the most task time: a navigation can start in one renderer and commit in another, and the
+  // one left behind can be busy with tasks of its own while the page loads elsewhere.)
+  const pageWork = /^(FunctionCall|EvaluateScript|v8\.evaluateModule|Layout|UpdateLayoutTree)$/;
   let main: TraceEvent[] = [];
   let mostBusy = -1;
   for (const list of byThread.values()) {
-    const busy = list.filter(isTask).reduce((a, e) => a + (e.dur ?? 0), 0);
+    const busy = list.filter((e) => pageWork.test(e.name)).reduce((a, e) => a + (e.dur ?? 0), 0);
     if (busy > mostBusy) {
       mostBusy = busy;
       main = list;

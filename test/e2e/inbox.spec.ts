@@ -409,3 +409,66 @@ test('a long queue: the page holds a window of it; End and Home bring the far ro
   await page.keyboard.press('Home');
   await expect(selected).toHaveAttribute('data-lead-id', order[0] ?? '');
 });
+
+test('signing out and in again: the rep finds their queue at once; another rep on this machine sees only theirs', async ({
+  page,
+}) => {
+  world = await startWorld();
+  const w = world;
+  await signIn(page, w);
+  const ada = await post(w, { name: 'Ada Returning' });
+  const bob = await post(w, { name: 'Bob Returning' });
+  const rows = page.locator('[role="option"]');
+  await expect(rows).toHaveCount(2);
+  const signOut = async () => {
+    await page.keyboard.press(',');
+    await page
+      .getByRole('dialog', { name: 'Settings' })
+      .getByRole('button', { name: 'Sign out' })
+      .click();
+    await expect(page.getByRole('form', { name: 'Sign in' })).toBeVisible();
+  };
+  const signInAs = async (email: string) => {
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('connection')).toHaveText(/Online/);
+  };
+
+  // Another rep of another team signs in on the same machine: none of Rita's leads.
+  const team = await http<{ team: { id: string } }>('POST', `${w.server.url}/api/v1/teams`, {
+    token: w.server.adminToken,
+    body: { name: 'Elsewhere' },
+  });
+  const otto = await createUser(w.server, {
+    email: 'otto@e2e.test',
+    name: 'Otto Other',
+    role: 'rep',
+    teamId: team.body.team.id,
+  });
+  await signOut();
+  await signInAs(otto.email);
+  await expect(page.getByText('Your queue is empty.')).toBeVisible();
+  await expect(page.getByTestId('counts')).toContainText('0 in queue');
+
+  // Rita again: her queue, in the app's order, with the first row selected.
+  await signOut();
+  await signInAs(w.rep.email);
+  await expect(rows).toHaveCount(2);
+  await expect(page.getByTestId('counts')).toContainText('2 in queue');
+  const queue = (await w.bridge.service.handle({
+    method: 'queue.get',
+    params: {},
+  })) as AppResult<'queue.get'>;
+  if (!queue.ok) throw new Error(queue.error.message);
+  const order = queue.value.items.map((i) => i.lead.id);
+  expect([...order].sort()).toEqual([ada.id, bob.id].sort());
+  await expect(rows.nth(0)).toHaveAttribute('data-lead-id', order[0] ?? '');
+  await expect(rows.nth(1)).toHaveAttribute('data-lead-id', order[1] ?? '');
+  await expect(page.locator('[role="option"][aria-selected="true"]')).toHaveAttribute(
+    'data-lead-id',
+    order[0] ?? '',
+  );
+  const firstName = queue.value.items[0]?.lead.name ?? '';
+  await expect(page.locator('section.detail')).toContainText(firstName);
+});

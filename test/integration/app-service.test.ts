@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppService, MemorySecretStore } from '../../src/main/app/app-service';
+import {
+  AppService,
+  type AppServiceOptions,
+  MemorySecretStore,
+} from '../../src/main/app/app-service';
 import type { AppEvent, AppMethod, AppResult } from '../../src/shared/app-api';
 import { EventLog } from '../helpers/event-log';
 import { freePort as closedPort } from '../helpers/ports';
@@ -37,14 +41,23 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function setup() {
+async function setup(capacity?: number) {
   server = await startTestServer();
   const team = await createTeam(server, 'App');
-  const ana = await createUser(server, { email: 'ana@app.test', role: 'rep', teamId: team });
+  const ana = await createUser(server, {
+    email: 'ana@app.test',
+    role: 'rep',
+    teamId: team,
+    ...(capacity !== undefined && { capacity }),
+  });
   return { s: server, ana, apiKey: await createApiKey(server) };
 }
 
-async function start(secrets = new MemorySecretStore(), dataDir = tempDir()) {
+async function start(
+  secrets = new MemorySecretStore(),
+  dataDir = tempDir(),
+  extra: Pick<AppServiceOptions, 'clock' | 'countsDebounceMs'> = {},
+) {
   const opened: string[] = [];
   const notifier = new RecordingNotifier();
   const log = new EventLog<AppEvent>();
@@ -56,6 +69,7 @@ async function start(secrets = new MemorySecretStore(), dataDir = tempDir()) {
       opened.push(url);
     },
     engine: FAST,
+    ...extra,
   });
   app.onEvent(log.listener);
   services.push(app);
@@ -391,5 +405,139 @@ describe('app service: the rep’s settings, search and counts', () => {
     } finally {
       await new Promise((r) => other.close(r));
     }
+  });
+});
+
+describe('app service: the queue is ready when the window asks for it', () => {
+  /** A clock the test moves by hand (the queue's `at` says when it was ordered). */
+  function handClock() {
+    let now = Date.now();
+    return {
+      clock: () => now,
+      set: (ms: number) => {
+        now = ms;
+      },
+    };
+  }
+
+  async function signedInWithLeads(names: readonly string[], capacity?: number) {
+    const { s, ana, apiKey } = await setup(capacity);
+    const first = await start();
+    value(
+      await first.call('session.signIn', {
+        serverUrl: s.url,
+        email: ana.email,
+        password: PASSWORD,
+      }),
+    );
+    await first.log.next((e) => e.type === 'synced');
+    for (const name of names) {
+      const posted = await postLead(s, apiKey, hotLead({ name }));
+      await first.log.next((e) => e.type === 'lead.assigned' && e.lead.id === posted.body.lead.id);
+    }
+    return { s, ana, apiKey, first };
+  }
+
+  it('orders the queue as the kept session opens, before any request, and answers from it', async () => {
+    const { first } = await signedInWithLeads(['Kept One', 'Kept Two', 'Kept Three']);
+    const expected = value(await first.call('queue.get')).items.map((i) => i.lead.id);
+    await first.app.close();
+
+    const hand = handClock();
+    const opened = hand.clock();
+    // Counts only ever after a minute of changes: the ones that come now are from the open.
+    const again = await start(first.secrets, first.dataDir, {
+      clock: hand.clock,
+      countsDebounceMs: 60_000,
+    });
+    const counts = await again.log.next((e) => e.type === 'queue.counts');
+    expect(counts).toMatchObject({ counts: { total: 3, untouched: 3 } });
+    hand.set(opened + 1000);
+    const queue = value(await again.call('queue.get', { offset: 0, limit: 2 }));
+    expect(queue.at).toBe(opened); // ordered at the open, not when asked
+    expect(queue.items.map((i) => i.lead.id)).toEqual(expected.slice(0, 2));
+    expect(queue.total).toBe(3);
+  });
+
+  it('answers a request that comes while the first ordering is under way', async () => {
+    const { s, ana, apiKey, first } = await signedInWithLeads([], 1000);
+    // More leads than one read batch: the first read yields between batches.
+    for (let i = 0; i < 12; i++) {
+      await Promise.all(Array.from({ length: 10 }, () => postLead(s, apiKey, hotLead())));
+    }
+    await expect
+      .poll(async () => value(await first.call('queue.get', { limit: 1 })).total, {
+        timeout: 20_000,
+      })
+      .toBe(120);
+    await first.app.close();
+
+    const again = await start(first.secrets, first.dataDir);
+    // Asked the way the window asks, from an event-loop turn (a socket, IPC), not from the
+    // ordering's own chain of microtasks.
+    const answered: string[] = [];
+    const session = new Promise<void>((resolve) => {
+      setImmediate(() => {
+        void again.call('session.get').then((r) => {
+          answered.push(`session ${value(r)?.user.id ?? 'none'}`);
+          resolve();
+        });
+      });
+    });
+    await again.log.next((e) => e.type === 'queue.counts');
+    answered.push('ordered');
+    await session;
+    expect(answered).toEqual([`session ${ana.id}`, 'ordered']);
+  });
+
+  it('opens the last user’s queue while signed out and orders it while the password is checked', async () => {
+    const { s, ana, apiKey, first } = await signedInWithLeads(['Warm One', 'Warm Two']);
+    const before = value(await first.call('queue.get')).items.map((i) => i.lead.id);
+    await first.app.close();
+    // Signed out when the app starts (no kept session): Ana signed in last on this machine.
+    const hand = handClock();
+    const app = await start(new MemorySecretStore(), first.dataDir, { clock: hand.clock });
+    expect(value(await app.call('session.get'))).toBeNull();
+
+    const signInAt = hand.clock();
+    value(
+      await app.call('session.signIn', { serverUrl: s.url, email: ana.email, password: PASSWORD }),
+    );
+    hand.set(signInAt + 1000);
+    const queue = value(await app.call('queue.get'));
+    expect(queue.at).toBe(signInAt); // ordered while the server checked the password
+    expect(queue.items.map((i) => i.lead.id)).toEqual(before);
+
+    // What changed while she was away still arrives: the first pull replaces that ordering.
+    value(await app.call('session.signOut'));
+    await postLead(s, apiKey, hotLead({ name: 'While Away' }));
+    hand.set(Date.now());
+    value(
+      await app.call('session.signIn', { serverUrl: s.url, email: ana.email, password: PASSWORD }),
+    );
+    await expect
+      .poll(async () => value(await app.call('queue.get')).items.map((i) => i.lead.name))
+      .toContain('While Away');
+  });
+
+  it('another rep signing in on the same machine gets their own queue, not the last user’s', async () => {
+    const { s, first } = await signedInWithLeads(['Ana Only']);
+    const ben = await createUser(s, {
+      email: 'ben@app.test',
+      role: 'rep',
+      teamId: await createTeam(s, 'Other'),
+    });
+    value(await first.call('session.signOut'));
+    value(
+      await first.call('session.signIn', {
+        serverUrl: s.url,
+        email: ben.email,
+        password: PASSWORD,
+      }),
+    );
+    await first.log.next((e) => e.type === 'synced');
+    const queue = value(await first.call('queue.get'));
+    expect(queue.items.map((i) => i.lead.name)).toEqual([]);
+    expect(value(await first.call('session.get'))?.user.id).toBe(ben.id);
   });
 });

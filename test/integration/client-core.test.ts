@@ -244,4 +244,72 @@ describe('client core', () => {
     );
     expect(events.body.events.map((e) => e.type).slice(-2)).toEqual(['outcome', 'note']);
   });
+
+  it('opens a queue before the session is known, reads it giving the event loop turns, then syncs', async () => {
+    server = await startTestServer();
+    const s = server;
+    const team = await createTeam(s, 'Solo');
+    const ana = await createUser(s, {
+      email: 'solo@client.test',
+      role: 'rep',
+      teamId: team,
+      capacity: 1000,
+    });
+    const apiKey = await createApiKey(s);
+    const a = await openCore(s, ana);
+    // More than one read batch of leads, all hers (the only rep of the team).
+    const mine = new Set<string>();
+    for (let i = 0; i < 13; i++) {
+      const posted = await Promise.all(
+        Array.from({ length: 10 }, () => postLead(s, apiKey, hotLead())),
+      );
+      for (const p of posted) if (p.body.lead.assignedTo === ana.id) mine.add(p.body.lead.id);
+    }
+    expect(mine.size).toBeGreaterThan(100);
+    await expect
+      .poll(async () => (await a.core.listLeads()).filter((l) => mine.has(l.lead.id)).length, {
+        timeout: 20_000,
+      })
+      .toBe(mine.size);
+    const now = Date.now();
+    const expected = (await a.core.getQueue(now)).map((q) => q.lead.id);
+    await a.core.close();
+    cores.splice(cores.indexOf(a.core), 1);
+
+    // Local only: the database is read (and ordered) without a session or a socket.
+    const local = await ClientCore.openLocal({ dataDir: a.dataDir, userId: ana.id });
+    cores.push(local);
+    let turns = 0;
+    let counting = true;
+    const spin = () => {
+      if (!counting) return;
+      turns += 1;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const queue = await local.getQueue(now);
+    counting = false;
+    // The read yielded to the event loop between batches (a chain of awaited synchronous
+    // queries alone would have finished before any of these callbacks ran).
+    expect(turns).toBeGreaterThan(0);
+    expect(queue.map((q) => q.lead.id)).toEqual(expected);
+    expect(await local.getStatus()).toMatchObject({ online: false, stopped: null });
+
+    // Connected as its own user only, and once; then it syncs like any core.
+    const notifier = new RecordingNotifier();
+    const session = await signIn(s.url, ana.email, PASSWORD);
+    const someoneElse = { ...session, user: { ...session.user, id: 'someone-else' } };
+    expect(() => local.connect({ serverUrl: s.url, session: someoneElse, notifier })).toThrow(
+      /belongs to user/,
+    );
+    const log = new EventLog();
+    local.on(log.listener);
+    local.connect({ serverUrl: s.url, session, notifier, engine: FAST });
+    expect(() => local.connect({ serverUrl: s.url, session, notifier })).toThrow(
+      /already connected/,
+    );
+    const fresh = (await postLead(s, apiKey, hotLead({ name: 'After Connect' }))).body.lead;
+    await log.next((e) => e.type === 'lead.assigned' && e.lead.id === fresh.id);
+    expect((await local.getQueue()).map((q) => q.lead.id)).toContain(fresh.id);
+  });
 });

@@ -6,8 +6,15 @@ import {
   wallTimeToUtc,
 } from '../../src/renderer/src/lib/callback-choices';
 import { actionFor, keyFor, SHORTCUTS } from '../../src/renderer/src/lib/keymap';
+import { afterNextPaint } from '../../src/renderer/src/lib/after-paint';
 import { Ticker } from '../../src/renderer/src/lib/ticker';
-import { agoText, elapsedText, slaState, zoneClock } from '../../src/renderer/src/lib/time';
+import {
+  agoText,
+  elapsedText,
+  rowClock,
+  slaState,
+  zoneClock,
+} from '../../src/renderer/src/lib/time';
 import { DISPOSITION_INFO, DISPOSITIONS } from '../../src/shared/dispositions';
 
 /* The renderer's pure parts: what the timers read, the callback times, the shortcut table. */
@@ -53,6 +60,19 @@ describe('timers', () => {
     // Berlin springs forward at 01:00 UTC on 2026-03-29.
     expect(zoneClock('Europe/Berlin', Date.UTC(2026, 2, 29, 0, 59))).toBe('01:59');
     expect(zoneClock('Europe/Berlin', Date.UTC(2026, 2, 29, 1, 0))).toBe('03:00');
+  });
+
+  it("reads a row's local time from the app while it is that minute, then from the zone", () => {
+    const at = Date.UTC(2026, 11, 1, 14, 5, 20);
+    // The app's reading stands while the minute lasts (no formatter needed for a first paint).
+    expect(rowClock('America/New_York', '09:05', at, at + 30_000)).toBe('09:05');
+    // A minute on, the zone is read; it agrees with what the app would say.
+    expect(rowClock('America/New_York', '09:05', at, at + 40_000)).toBe('09:06');
+    expect(rowClock('Asia/Kolkata', null, at, at)).toBe('19:35');
+    expect(rowClock('Not/AZone', null, at, at)).toBe('');
+    // Across a DST change the zone's own offset is used, not the reading taken before it.
+    const beforeSpring = Date.UTC(2026, 2, 29, 0, 59, 30);
+    expect(rowClock('Europe/Berlin', '01:59', beforeSpring, beforeSpring + 30_000)).toBe('03:00');
   });
 
   it('says how long ago the last sync was', () => {
@@ -145,6 +165,23 @@ describe('the shortcut table', () => {
     expect(keyFor('next')).toBe('j');
     expect(keyFor('outcome', 'no_answer')).toBe('1');
     expect(keyFor('help')).toBe('?');
+  });
+});
+
+describe('work after the next paint', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('runs later, not now, and not at all once cancelled (a timer where idle callbacks are missing)', () => {
+    vi.useFakeTimers();
+    const ran: string[] = [];
+    afterNextPaint(() => ran.push('a'));
+    const cancel = afterNextPaint(() => ran.push('b'));
+    expect(ran).toEqual([]);
+    cancel();
+    vi.advanceTimersByTime(100);
+    expect(ran).toEqual(['a']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -14,12 +15,13 @@ import {
   type QueueCounts,
   type QueueLead,
 } from '../../shared/app-api';
+import type { QueueItem } from '../../shared/client-api';
 import type { Lead } from '../../shared/lead';
 import { plainRow } from '../../shared/priority';
 import { fieldIssues } from '../../shared/validation';
 import {
   ClientCore,
-  type ClientCoreOptions,
+  type ConnectOptions,
   CommandError,
   signIn,
   SignInError,
@@ -78,7 +80,7 @@ export interface AppServiceOptions {
   /** Hands an allowed URL to the OS (the app: shell.openExternal; tests: a recorder). */
   readonly openExternal: (url: string) => void | Promise<void>;
   readonly clock?: () => number;
-  readonly engine?: ClientCoreOptions['engine'];
+  readonly engine?: ConnectOptions['engine'];
   /** How long queue changes are gathered before one `queue.counts` event. Default 250 ms. */
   readonly countsDebounceMs?: number;
 }
@@ -100,13 +102,22 @@ export class AppService {
   private lastCounts: QueueCounts | null = null;
   private ordered: OrderedQueue | null = null;
   private ordering: Promise<OrderedQueue> | null = null;
+  /** The last user's local queue, opened ahead of their sign-in (see `prewarm`). */
+  private warm: Warm | null = null;
+  private readonly lastUserFile: string;
 
   private constructor(private readonly options: AppServiceOptions) {
     this.clock = options.clock ?? Date.now;
     this.settings = new SettingsFile(join(options.dataDir, 'settings.json'));
+    this.lastUserFile = join(options.dataDir, LAST_USER_FILE);
   }
 
-  /** Starts the service; signed in again at once when a session was kept. */
+  /**
+   * Starts the service; signed in again at once when a session was kept (and the queue is
+   * ordered right away, for the window's first request). Signed out, the queue of the user who
+   * was signed in last on this machine is opened and read in the background, so that when they
+   * sign in again their queue is ready as soon as the server says yes.
+   */
   static async start(options: AppServiceOptions): Promise<AppService> {
     const service = new AppService(options);
     await service.settings.load();
@@ -121,6 +132,9 @@ export class AppService {
         console.error('[app] could not reopen the kept session', error);
         await service.closeCore();
       }
+    } else {
+      const last = await service.readLastUser();
+      if (last !== null) service.prewarm(last);
     }
     return service;
   }
@@ -145,6 +159,7 @@ export class AppService {
   async close(): Promise<void> {
     await this.tail;
     await this.closeCore();
+    await this.dropWarm();
     if (this.countsTimer) clearTimeout(this.countsTimer);
     this.countsTimer = null;
     this.listeners.clear();
@@ -172,6 +187,10 @@ export class AppService {
     'session.get': () => Promise.resolve(this.publicSession()),
     'session.signIn': async ({ serverUrl, email, password }) => {
       const url = serverUrl.replace(/\/+$/, '');
+      // The login costs the server its password hashing (~140 ms of scrypt): meanwhile the last
+      // user's queue, opened at start or at sign-out, is ordered (yielding as it goes, so the
+      // answer is taken the moment it comes).
+      this.orderWarm();
       const session = await signIn(url, email, password);
       await this.closeCore();
       const { id, email: userEmail, name } = session.user;
@@ -198,19 +217,23 @@ export class AppService {
         }).catch(() => undefined);
       }
       this.emit({ type: 'session.changed', session: null });
+      // The one most likely to sign in next on this machine.
+      if (session) this.prewarm(session.user.id);
       return null;
     },
     'queue.get': async ({ offset = 0, limit, selectedId }) => {
       const queue = await this.orderedQueue(this.signedIn());
-      const end = limit === undefined ? queue.items.length : offset + limit;
+      const total = queue.items.length;
+      const end = Math.min(total, limit === undefined ? total : offset + limit);
+      const items: AppQueueItem[] = [];
+      for (let i = offset; i < end; i++) items.push(shapedAt(queue, i));
       const index = selectedId === undefined ? undefined : queue.index.get(selectedId);
-      const item = index === undefined ? undefined : queue.items[index];
       return {
         at: queue.at,
-        items: queue.items.slice(offset, end),
+        items,
         offset,
-        total: queue.items.length,
-        selected: index !== undefined && item ? { index, item } : null,
+        total,
+        selected: index === undefined ? null : { index, item: shapedAt(queue, index) },
         counts: queue.counts,
       };
     },
@@ -273,16 +296,29 @@ export class AppService {
   }
 
   private async openCore(session: StoredSession): Promise<void> {
-    this.core = await ClientCore.open({
-      dataDir: this.options.dataDir,
-      serverUrl: session.serverUrl,
-      session: { token: session.token, user: session.user },
-      notifier: this.notifier,
-      ...(this.options.clock && { clock: this.options.clock }),
-      ...(this.options.engine && { engine: this.options.engine }),
-    });
+    const userId = session.user.id;
+    const warm = await this.takeWarm(userId);
+    const core =
+      warm?.core ??
+      (await ClientCore.openLocal({
+        dataDir: this.options.dataDir,
+        userId,
+        ...(this.options.clock && { clock: this.options.clock }),
+      }));
+    try {
+      core.connect({
+        serverUrl: session.serverUrl,
+        session: { token: session.token, user: session.user },
+        notifier: this.notifier,
+        ...(this.options.engine && { engine: this.options.engine }),
+      });
+    } catch (error) {
+      await core.close();
+      throw error;
+    }
+    this.core = core;
     this.session = session;
-    this.unsubscribe = this.core.on((event) => {
+    this.unsubscribe = core.on((event) => {
       if (QUEUE_EVENTS.has(event.type)) {
         // Also drops an ordering in flight: it may have read the queue before this change.
         this.ordered = null;
@@ -292,7 +328,97 @@ export class AppService {
       this.emit(event);
     });
     this.emit({ type: 'session.changed', session: this.publicSession() });
-    this.countsSoon();
+    // Ordered while the sign-in was on its way (nothing can have changed it: the core was not
+    // syncing), or now, not when the window asks: its first queue.get then finds it ready (or
+    // in flight), and the tray's count comes with it.
+    const ordered = warm?.ordering;
+    if (ordered) {
+      void this.keepOrdering(
+        core,
+        ordered.then((o) => o ?? orderQueueOf(core, this.clock())),
+      );
+    }
+    this.countsNow(core);
+    void this.rememberLastUser(userId);
+  }
+
+  /**
+   * Opens `userId`'s local database and reads their queue in the background (yielding as it
+   * goes), without syncing: nothing is sent anywhere until they sign in again, when the core is
+   * connected with the new session (openCore). Another user signing in closes it.
+   */
+  private prewarm(userId: string): void {
+    if (this.warm?.userId === userId) return;
+    void this.dropWarm();
+    const opened = ClientCore.openLocal({
+      dataDir: this.options.dataDir,
+      userId,
+      ...(this.options.clock && { clock: this.options.clock }),
+    }).catch((error: unknown) => {
+      // Signing in opens it again, and says what is wrong.
+      console.error('[app] could not open the last user’s queue ahead of sign-in', error);
+      return null;
+    });
+    const reading = opened.then((core) => core?.warm()).catch(() => undefined);
+    this.warm = { userId, opened, reading, ordering: null };
+  }
+
+  /**
+   * A sign-in began: the pre-opened queue is ordered for now while the server checks the
+   * password, so that if the last user it is, their first queue.get is answered at once.
+   */
+  private orderWarm(): void {
+    const warm = this.warm;
+    if (!warm) return;
+    warm.ordering = warm.opened
+      .then(async (core) => {
+        if (!core) return null;
+        await warm.reading;
+        return orderQueueOf(core, this.clock());
+      })
+      .catch(() => null); // ordered again after the sign-in, and any error reported then
+  }
+
+  /** The pre-opened core (and its ordering) if it is `userId`'s; another user's is closed. */
+  private async takeWarm(
+    userId: string,
+  ): Promise<{ core: ClientCore; ordering: Promise<OrderedQueue | null> | null } | null> {
+    const warm = this.warm;
+    this.warm = null;
+    const core = warm ? await warm.opened : null;
+    if (!warm || !core) return null;
+    if (warm.userId === userId) return { core, ordering: warm.ordering };
+    await warm.reading;
+    await warm.ordering;
+    await core.close();
+    return null;
+  }
+
+  private async dropWarm(): Promise<void> {
+    await this.takeWarm(''); // nobody's id: closed
+  }
+
+  /** The id of the user who signed in last on this machine (not a secret: it names a file). */
+  private async readLastUser(): Promise<string | null> {
+    try {
+      const parsed = LastUserSchema.safeParse(
+        JSON.parse(await readFile(this.lastUserFile, 'utf8')),
+      );
+      return parsed.success ? parsed.data.userId : null;
+    } catch {
+      return null; // none yet, or damaged: only a head start is lost
+    }
+  }
+
+  private async rememberLastUser(userId: string): Promise<void> {
+    try {
+      if ((await this.readLastUser()) === userId) return;
+      const temp = `${this.lastUserFile}.tmp`;
+      await writeFile(temp, JSON.stringify({ userId }));
+      await rename(temp, this.lastUserFile);
+    } catch (error) {
+      console.error('[app] could not note the last user', error);
+    }
   }
 
   /**
@@ -312,24 +438,17 @@ export class AppService {
    * REORDER_MS old (the order moves with time: leads age, retries fall due). Windows of it are
    * sliced per request, so a page asking for its screen never costs a re-order of 5,000 leads.
    */
-  private async orderedQueue(core: ClientCore): Promise<OrderedQueue> {
+  private orderedQueue(core: ClientCore): Promise<OrderedQueue> {
     const now = this.clock();
     const kept = this.ordered;
-    if (kept && now - kept.at < REORDER_MS && kept.at <= now) return kept;
-    this.ordering ??= core
-      .getQueue(now)
-      .then((queue) => {
-        const items: AppQueueItem[] = queue.map((i) => ({
-          lead: queueLead(i.lead),
-          pending: i.pending,
-          row: plainRow(i.row),
-        }));
-        const ordered: OrderedQueue = {
-          at: now,
-          items,
-          index: new Map(items.map((item, i) => [item.lead.id, i])),
-          counts: countsOf(items),
-        };
+    if (kept && now - kept.at < REORDER_MS && kept.at <= now) return Promise.resolve(kept);
+    return this.ordering ?? this.keepOrdering(core, orderQueueOf(core, now));
+  }
+
+  /** Serves `ordering` to the queue's requests, and keeps it unless a change overtakes it. */
+  private keepOrdering(core: ClientCore, ordering: Promise<OrderedQueue>): Promise<OrderedQueue> {
+    const pending = ordering
+      .then((ordered) => {
         // A change that arrived while ordering made this answer stale: serve it, keep nothing.
         if (this.core === core && this.ordering === pending) this.ordered = ordered;
         return ordered;
@@ -337,7 +456,9 @@ export class AppService {
       .finally(() => {
         if (this.ordering === pending) this.ordering = null;
       });
-    const pending = this.ordering;
+    // Its takers see a failure (queue.get answers it); unawaited it is no unhandled rejection.
+    pending.catch(() => undefined);
+    this.ordering = pending;
     return pending;
   }
 
@@ -346,21 +467,28 @@ export class AppService {
     if (this.countsTimer) return;
     this.countsTimer = setTimeout(() => {
       this.countsTimer = null;
-      const core = this.core;
-      if (!core) return;
-      this.orderedQueue(core)
-        .then(({ counts }) => {
-          if (
-            this.lastCounts?.total === counts.total &&
-            this.lastCounts.untouched === counts.untouched
-          ) {
-            return;
-          }
-          this.lastCounts = counts;
-          this.emit({ type: 'queue.counts', counts });
-        })
-        .catch((error: unknown) => console.error('[app] could not count the queue', error));
+      if (this.core) this.countsNow(this.core);
     }, this.options.countsDebounceMs ?? 250);
+  }
+
+  /** Orders the queue (or takes the ordering in flight) and sends the counts if they moved. */
+  private countsNow(core: ClientCore): void {
+    this.orderedQueue(core)
+      .then(({ counts }) => {
+        if (
+          this.core !== core ||
+          (this.lastCounts?.total === counts.total &&
+            this.lastCounts.untouched === counts.untouched)
+        ) {
+          return;
+        }
+        this.lastCounts = counts;
+        this.emit({ type: 'queue.counts', counts });
+      })
+      .catch((error: unknown) => {
+        // Signed out while ordering: the database closed under it; nothing to count.
+        if (this.core === core) console.error('[app] could not count the queue', error);
+      });
   }
 
   private async closeCore(): Promise<void> {
@@ -400,11 +528,58 @@ const QUEUE_EVENTS: ReadonlySet<string> = new Set([
 /** How long an ordered queue is served before it is ordered again for the clock. */
 const REORDER_MS = 5_000;
 
+/** In the data folder: who signed in last (`{ "userId": ... }`), for `prewarm`. */
+const LAST_USER_FILE = 'last-user.json';
+const LastUserSchema = z.object({ userId: z.string().min(1) });
+
+interface Warm {
+  readonly userId: string;
+  /** The local core (not connected), or null when its database could not be opened. */
+  readonly opened: Promise<ClientCore | null>;
+  /** Its first read of every lead; never rejects. */
+  readonly reading: Promise<void>;
+  /** Its queue ordered when a sign-in began (null: not asked, or the core did not open). */
+  ordering: Promise<OrderedQueue | null> | null;
+}
+
 interface OrderedQueue {
   readonly at: number;
-  readonly items: readonly AppQueueItem[];
+  /** The client core's ordering: the leads and their rows. */
+  readonly items: readonly QueueItem[];
+  /**
+   * The same, shaped for the page (plain row with its reason line, the lead's row fields), made
+   * the first time a window holds them: the page asks for ~160 of 5,000.
+   */
+  readonly shaped: (AppQueueItem | undefined)[];
   readonly index: ReadonlyMap<string, number>;
   readonly counts: QueueCounts;
+}
+
+/** The queue in priority order at `now`, rows shaped for the page only when asked (shapedAt). */
+async function orderQueueOf(core: ClientCore, now: number): Promise<OrderedQueue> {
+  const items = await core.getQueue(now);
+  return {
+    at: now,
+    items,
+    shaped: new Array<AppQueueItem | undefined>(items.length),
+    index: new Map(items.map((item, i) => [item.lead.id, i])),
+    counts: countsOf(items),
+  };
+}
+
+function shapedAt(queue: OrderedQueue, index: number): AppQueueItem {
+  const known = queue.shaped[index];
+  if (known) return known;
+  const item = queue.items[index];
+  if (!item) throw new RangeError(`the queue has no row ${index}`);
+  // The rows' fields are computed when read, from what the ordering saw: the same now as then.
+  const shaped: AppQueueItem = {
+    lead: queueLead(item.lead),
+    pending: item.pending,
+    row: plainRow(item.row),
+  };
+  queue.shaped[index] = shaped;
+  return shaped;
 }
 
 function queueLead(l: Lead): QueueLead {

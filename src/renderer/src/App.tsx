@@ -1,8 +1,9 @@
-import { type JSX, useCallback, useEffect, useState } from 'react';
+import { type JSX, useCallback, useEffect, useRef, useState } from 'react';
 import type { AppSession, AppSettings } from '../../shared/app-api';
 import { Inbox } from './components/Inbox';
 import { SignIn } from './components/SignIn';
-import { call, errorText, hasApp, onAppEvent } from './lib/api';
+import { call, errorText, onAppEvent } from './lib/api';
+import { bootRequests, firstWindowSettled } from './lib/prefetch';
 
 /** Until the app answers: the same defaults the app uses (src/shared/app-api.ts). */
 const DEFAULT_SETTINGS: AppSettings = {
@@ -18,32 +19,88 @@ type Boot =
   | { readonly kind: 'signed-in'; readonly session: AppSession }
   | { readonly kind: 'broken'; readonly message: string };
 
+const sessionBoot = (session: AppSession | null): Boot =>
+  session ? { kind: 'signed-in', session } : { kind: 'signed-out' };
+
+/** How long a signed-in page waits for the queue's first window before showing the inbox. */
+const FIRST_WINDOW_WAIT_MS = 150;
+
 /** The page: sign-in, or the inbox of whoever is signed in; the theme for both. */
 export function App(): JSX.Element {
-  const [boot, setBoot] = useState<Boot>({ kind: 'loading' });
-  const [settings, setSettings] = useState<AppSettings>(DEFAULT_SETTINGS);
+  // Asked for before React loaded (lib/prefetch.ts), and often answered by the first render.
+  const [early] = useState(() => ({
+    session: bootRequests?.session.result ?? null,
+    settings: bootRequests?.settings.result ?? null,
+  }));
+  // Signed out is shown at once; signed in goes through showSession (it waits for the rows).
+  const [boot, setBoot] = useState<Boot>(() =>
+    early.session?.ok === true && early.session.value === null
+      ? sessionBoot(null)
+      : { kind: 'loading' },
+  );
+  const [settings, setSettings] = useState<AppSettings>(() =>
+    early.settings?.ok === true ? early.settings.value : DEFAULT_SETTINGS,
+  );
+
+  // Who is signed in changes here; the inbox appears with its first rows (the window asked for
+  // ahead, lib/prefetch.ts) unless they take longer than FIRST_WINDOW_WAIT_MS. `seq` keeps the
+  // last change the one that counts, whichever wait ends first.
+  const seq = useRef(0);
+  const showSession = useCallback((session: AppSession | null) => {
+    const mine = ++seq.current;
+    if (!session) {
+      setBoot(sessionBoot(null));
+      return;
+    }
+    void firstWindowSettled(FIRST_WINDOW_WAIT_MS).then(() => {
+      if (seq.current !== mine) return;
+      // The same session again (its event, then the sign-in's answer): nothing to re-render.
+      setBoot((cur) =>
+        cur.kind === 'signed-in' &&
+        cur.session.user.id === session.user.id &&
+        cur.session.serverUrl === session.serverUrl
+          ? cur
+          : sessionBoot(session),
+      );
+    });
+  }, []);
 
   useEffect(() => {
-    if (!hasApp()) {
+    if (!bootRequests) {
       setBoot({ kind: 'broken', message: 'This page must run inside the Pounce app.' });
       return;
     }
-    call('session.get', {})
-      .then((session) => setBoot(session ? { kind: 'signed-in', session } : { kind: 'signed-out' }))
-      .catch((error: unknown) => setBoot({ kind: 'broken', message: errorText(error) }));
-    call('settings.get', {})
-      .then(setSettings)
-      .catch(() => undefined);
+    // An event that came first (a sign-in, a sign-out) is newer than these answers.
+    let sessionChanged = false;
+    let settingsChanged = false;
+    if (early.session?.ok === true) {
+      if (early.session.value !== null) showSession(early.session.value);
+    } else {
+      bootRequests.session.promise
+        .then((session) => {
+          if (!sessionChanged) showSession(session);
+        })
+        .catch((error: unknown) => {
+          if (!sessionChanged) setBoot({ kind: 'broken', message: errorText(error) });
+        });
+    }
+    if (early.settings?.ok !== true) {
+      bootRequests.settings.promise
+        .then((value) => {
+          if (!settingsChanged) setSettings(value);
+        })
+        .catch(() => undefined);
+    }
     return onAppEvent((event) => {
       if (event.type === 'session.changed') {
-        setBoot(
-          event.session ? { kind: 'signed-in', session: event.session } : { kind: 'signed-out' },
-        );
+        sessionChanged = true;
+        showSession(event.session);
       } else if (event.type === 'settings.changed') {
+        settingsChanged = true;
         setSettings(event.settings);
       }
     });
-  }, []);
+  }, [early, showSession]);
 
   useEffect(() => {
     const root = document.documentElement;
@@ -67,9 +124,9 @@ export function App(): JSX.Element {
 
   const signOut = useCallback(() => {
     call('session.signOut', {})
-      .then(() => setBoot({ kind: 'signed-out' }))
+      .then(() => showSession(null))
       .catch(() => undefined);
-  }, []);
+  }, [showSession]);
 
   switch (boot.kind) {
     case 'loading':
@@ -83,7 +140,7 @@ export function App(): JSX.Element {
         </main>
       );
     case 'signed-out':
-      return <SignIn onSignedIn={(session) => setBoot({ kind: 'signed-in', session })} />;
+      return <SignIn onSignedIn={showSession} />;
     case 'signed-in':
       return (
         <Inbox

@@ -1,3 +1,5 @@
+// First, before React and the components are evaluated: sends the boot requests to the app.
+import './lib/prefetch';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

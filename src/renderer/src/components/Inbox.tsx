@@ -1,16 +1,9 @@
-import {
-  type JSX,
-  useCallback,
-  useDeferredValue,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-} from 'react';
+import { type JSX, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppQueueItem, AppSession, AppSettings, QueueLead } from '../../../shared/app-api';
 import { nextAttemptAt } from '../../../shared/cadence';
 import type { ClientCommand, LocalLead, SyncStatus } from '../../../shared/client-api';
 import { DISPOSITION_INFO, type Disposition } from '../../../shared/dispositions';
+import { useAfterPaint } from '../hooks/use-after-paint';
 import { itemAt, type QueueState, useQueue } from '../hooks/use-queue';
 import { call, errorText, onAppEvent } from '../lib/api';
 import { type Action, actionFor } from '../lib/keymap';
@@ -78,9 +71,27 @@ export function Inbox(props: Props): JSX.Element {
   }, [queue, pinned]);
 
   const selectedItem = selectedItemOf(queue, sel);
-  // The detail pane follows at a lower priority than the highlight, so a key press paints the
-  // new row first.
-  const detailId = useDeferredValue(sel.id);
+
+  // Until lead.get answers (a few ms), the row's own data stands in, so keys pressed right
+  // after moving act on the highlighted lead instead of being lost.
+  const loaded = view !== null && view.lead.id === sel.id ? view : null;
+  const placeholder = useMemo(
+    () => (selectedItem ? placeholderView(selectedItem) : null),
+    [selectedItem],
+  );
+  const current = loaded ?? placeholder;
+  const zone = selectedItem?.row.timeZone ?? current?.lead.timezone ?? null;
+
+  // The detail pane (and its lead.get) follows once the frame with the new highlight is
+  // painted: the render of a key press leaves the (memoised) pane's props as they were, so that
+  // frame holds two rows' change of class, and the pane renders in a task of its own.
+  const detail = useAfterPaint(
+    useMemo(
+      () => ({ id: sel.id, view: current, loaded, item: selectedItem }),
+      [sel.id, current, loaded, selectedItem],
+    ),
+  );
+  const detailId = detail.id;
 
   // The whole lead (message, timeline) for the selection; refreshed with the queue.
   useEffect(() => {
@@ -106,16 +117,6 @@ export function Inbox(props: Props): JSX.Element {
     const untouched = queue.counts.untouched;
     document.title = untouched > 0 ? `(${untouched}) Pounce` : 'Pounce';
   }, [queue.counts.untouched]);
-
-  // Until lead.get answers (a few ms), the row's own data stands in, so keys pressed right
-  // after moving act on the highlighted lead instead of being lost.
-  const loaded = view !== null && view.lead.id === sel.id ? view : null;
-  const placeholder = useMemo(
-    () => (selectedItem ? placeholderView(selectedItem) : null),
-    [selectedItem],
-  );
-  const current = loaded ?? placeholder;
-  const zone = selectedItem?.row.timeZone ?? current?.lead.timezone ?? null;
 
   // ---- handlers: fresh closures every render, reached through one ref -----------------------
 
@@ -267,13 +268,36 @@ export function Inbox(props: Props): JSX.Element {
     }
   };
 
-  const handlers = { perform, move, open, logOutcome, run, toggleReceiving };
+  const moveResult = (delta: number): void =>
+    setActiveResult((a) => Math.max(0, Math.min((results?.length ?? 1) - 1, a + delta)));
+
+  const chooseResult = (lead: QueueLead): void => {
+    setPinned(lead.id);
+    setSel((cur) => ({ id: lead.id, index: cur.index }));
+    setOpened(true);
+    setQuery('');
+    setResults(null);
+    searchRef.current?.blur();
+    queueControls.refresh();
+  };
+
+  const handlers = {
+    perform,
+    move,
+    open,
+    logOutcome,
+    run,
+    toggleReceiving,
+    moveResult,
+    chooseResult,
+  };
   const latest = useRef(handlers);
   latest.current = handlers;
   const modalRef = useRef(modal);
   modalRef.current = modal;
 
-  // Created once; each calls the newest handler.
+  // Created once; each calls the newest handler. The memoised panes (LeadDetail, StatusBar,
+  // SearchBox) get only these, so a key press that moves the highlight re-renders the list.
   const stable = useMemo(
     () => ({
       perform: (action: Action) => latest.current.perform(action),
@@ -284,6 +308,17 @@ export function Inbox(props: Props): JSX.Element {
         statusRef.current = status;
         setReceivingOff(status.receivingLeads === false);
       },
+      call: () => latest.current.perform({ type: 'call' }),
+      email: () => latest.current.perform({ type: 'email' }),
+      outcome: (disposition: Disposition) =>
+        latest.current.perform({ type: 'outcome', disposition }),
+      callback: () => latest.current.perform({ type: 'callback' }),
+      note: () => latest.current.perform({ type: 'note' }),
+      settings: () => setModal('settings'),
+      rejected: () => setModal('rejected'),
+      help: () => setModal('help'),
+      moveResult: (delta: number) => latest.current.moveResult(delta),
+      chooseResult: (lead: QueueLead) => latest.current.chooseResult(lead),
     }),
     [],
   );
@@ -343,10 +378,8 @@ export function Inbox(props: Props): JSX.Element {
     searchRef.current?.blur();
   }, []);
 
-  const deferredView = useDeferredValue(current);
-  const deferredItem = useDeferredValue(selectedItem);
   const leadName = current?.lead.name ?? '';
-  const flashText = flash && flash.leadId === sel.id ? flash.text : null;
+  const flashText = flash && flash.leadId === detail.view?.lead.id ? flash.text : null;
   const selectedLeadId = current?.lead.id ?? null;
 
   return (
@@ -359,22 +392,14 @@ export function Inbox(props: Props): JSX.Element {
           results={results}
           active={activeResult}
           onQuery={setQuery}
-          onMove={(d) =>
-            setActiveResult((a) => Math.max(0, Math.min((results?.length ?? 1) - 1, a + d)))
-          }
-          onChoose={(lead) => {
-            setPinned(lead.id);
-            setSel((cur) => ({ id: lead.id, index: cur.index }));
-            setOpened(true);
-            closeSearch();
-            queueControls.refresh();
-          }}
+          onMove={stable.moveResult}
+          onChoose={stable.chooseResult}
           onClose={closeSearch}
         />
         <span className="topbar__counts" data-testid="counts">
           <strong>{queue.counts.untouched}</strong> untouched · {queue.counts.total} in queue
         </span>
-        <button className="topbar__button" onClick={() => setModal('settings')} title="Settings">
+        <button className="topbar__button" onClick={stable.settings} title="Settings">
           Settings <Kbd k="," />
         </button>
       </header>
@@ -394,6 +419,7 @@ export function Inbox(props: Props): JSX.Element {
             <QueueList
               items={queue.items}
               offset={queue.offset}
+              at={queue.at}
               total={queue.total}
               selectedIndex={pinned !== null && pinned === sel.id ? -1 : sel.index}
               onPick={stable.pick}
@@ -403,25 +429,25 @@ export function Inbox(props: Props): JSX.Element {
           )}
         </section>
         <LeadDetail
-          view={deferredView}
-          loading={deferredView === null || deferredView !== loaded}
-          item={deferredItem}
+          view={detail.view}
+          loading={detail.view === null || detail.view !== detail.loaded}
+          item={detail.item}
           opened={opened}
           flash={flashText}
-          onCall={() => stable.perform({ type: 'call' })}
-          onEmail={() => stable.perform({ type: 'email' })}
-          onOutcome={(d) => stable.perform({ type: 'outcome', disposition: d })}
-          onCallback={() => stable.perform({ type: 'callback' })}
-          onNote={() => stable.perform({ type: 'note' })}
+          onCall={stable.call}
+          onEmail={stable.email}
+          onOutcome={stable.outcome}
+          onCallback={stable.callback}
+          onNote={stable.note}
         />
       </main>
 
       <StatusBar
         doNotDisturb={props.settings.doNotDisturb}
         onStatus={stable.onStatus}
-        onReviewRejected={() => setModal('rejected')}
+        onReviewRejected={stable.rejected}
         onToggleReceiving={stable.toggleReceiving}
-        onHelp={() => setModal('help')}
+        onHelp={stable.help}
       />
 
       {modal === 'help' && <HelpOverlay onClose={() => setModal(null)} />}

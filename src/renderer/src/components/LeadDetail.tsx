@@ -1,4 +1,4 @@
-import { type JSX, useRef } from 'react';
+import { type JSX, memo, useRef } from 'react';
 import type { AppQueueItem } from '../../../shared/app-api';
 import type { LocalLead } from '../../../shared/client-api';
 import { DISPOSITION_INFO, DISPOSITIONS } from '../../../shared/dispositions';
@@ -35,8 +35,12 @@ const STATUS_LABEL = {
   nurture: 'Nurture',
 } as const;
 
-/** The selected lead: who, how to reach them, what they asked, what happened so far. */
-export function LeadDetail(props: Props): JSX.Element {
+/**
+ * The selected lead: who, how to reach them, what they asked, what happened so far. Memoised
+ * (stable callbacks from the inbox): a key press that moves the highlight does not re-render it;
+ * it follows the selection at a lower priority (Inbox's deferred values).
+ */
+export const LeadDetail = memo(function LeadDetail(props: Props): JSX.Element {
   const { view, item, opened } = props;
   const localRef = useRef<HTMLSpanElement>(null);
   const waitRef = useRef<HTMLSpanElement>(null);
@@ -239,4 +243,4 @@ export function LeadDetail(props: Props): JSX.Element {
       </div>
     </section>
   );
-}
+});

@@ -1,9 +1,9 @@
-import { memo, type JSX, useRef } from 'react';
+import { memo, type JSX, useEffect, useRef } from 'react';
 import type { AppQueueItem } from '../../../shared/app-api';
 import { isoMs } from '../../../shared/iso-time';
 import { useTick } from '../hooks/use-tick';
 import { setClass, setText } from '../lib/dom';
-import { elapsedText, slaState, zoneClock } from '../lib/time';
+import { elapsedText, rowClock, slaState, warmZoneSoon } from '../lib/time';
 
 export const ROW_HEIGHT = 64;
 
@@ -19,6 +19,8 @@ const SECTION_LABEL = {
 
 interface Props {
   readonly item: AppQueueItem;
+  /** The app's clock when it ordered this row (epoch ms). */
+  readonly at: number;
   readonly index: number;
   readonly selected: boolean;
   /** First row of its section: the row carries the section's label. */
@@ -32,7 +34,7 @@ interface Props {
  * painted by the ticker into spans held by refs, so a second passing never re-renders a row.
  */
 export const QueueRow = memo(function QueueRow(props: Props): JSX.Element {
-  const { item, index, selected, sectionStart } = props;
+  const { item, at, index, selected, sectionStart } = props;
   const { lead, row } = item;
   const waitRef = useRef<HTMLSpanElement>(null);
   const slaRef = useRef<HTMLSpanElement>(null);
@@ -65,10 +67,13 @@ export const QueueRow = memo(function QueueRow(props: Props): JSX.Element {
           setClass(sla, `sla ${left > 0 ? 'sla--later' : 'sla--due'}`);
         }
       }
-      if (local && row.timeZone) setText(local, zoneClock(row.timeZone, now) ?? '');
+      if (local && row.timeZone) setText(local, rowClock(row.timeZone, row.localTime, at, now));
     },
-    [item],
+    [item, at],
   );
+  useEffect(() => {
+    if (row.timeZone) warmZoneSoon(row.timeZone);
+  }, [row.timeZone]);
 
   return (
     <div
@@ -115,7 +120,7 @@ export const QueueRow = memo(function QueueRow(props: Props): JSX.Element {
       </div>
       <div className="row__local" title={row.timeZone ? `Their time (${row.timeZone})` : ''}>
         <span className="row__local-time" ref={localRef}>
-          {row.timeZone ? '' : '—'}
+          {row.timeZone ? (row.localTime ?? '') : '—'}
         </span>
         <span
           className={`callable ${row.callableNow ? 'callable--now' : 'callable--later'}`}

@@ -1,4 +1,4 @@
-import { forwardRef, type JSX } from 'react';
+import { forwardRef, type JSX, memo } from 'react';
 import type { QueueLead } from '../../../shared/app-api';
 import { Kbd } from './Kbd';
 
@@ -12,9 +12,12 @@ interface Props {
   readonly onClose: () => void;
 }
 
-/** `/` focuses it; results are every lead the app holds (open or not); ↑/↓ and Enter pick one. */
-export const SearchBox = forwardRef<HTMLInputElement, Props>(
-  function SearchBox(props, ref): JSX.Element {
+/**
+ * `/` focuses it; results are every lead the app holds (open or not); ↑/↓ and Enter pick one.
+ * Memoised (the inbox passes stable callbacks): moving through the queue does not re-render it.
+ */
+export const SearchBox = memo(
+  forwardRef<HTMLInputElement, Props>(function SearchBox(props, ref): JSX.Element {
     const { results, active } = props;
     return (
       <div className="search" role="search">
@@ -71,5 +74,5 @@ export const SearchBox = forwardRef<HTMLInputElement, Props>(
         )}
       </div>
     );
-  },
+  }),
 );

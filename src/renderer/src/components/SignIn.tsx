@@ -1,6 +1,7 @@
 import { type JSX, useState } from 'react';
 import type { AppSession } from '../../../shared/app-api';
 import { AppCallError, call, errorText } from '../lib/api';
+import { dropFirstWindow, prefetchFirstWindow } from '../lib/prefetch';
 
 const REMEMBER_KEY = 'pounce.signIn';
 
@@ -68,12 +69,16 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: AppSession) => vo
   const submit = (): void => {
     setBusy(true);
     setError(null);
-    call('session.signIn', { serverUrl, email, password })
+    const signingIn = call('session.signIn', { serverUrl, email, password });
+    // Asked right behind the sign-in (the app answers in order): the inbox mounts with its rows.
+    prefetchFirstWindow();
+    signingIn
       .then((session) => {
         localStorage.setItem(REMEMBER_KEY, JSON.stringify({ serverUrl: session.serverUrl, email }));
         onSignedIn(session);
       })
       .catch((e: unknown) => {
+        dropFirstWindow();
         setError(signInError(e));
         setBusy(false);
       });

@@ -1,4 +1,4 @@
-import { type JSX, useEffect, useRef } from 'react';
+import { type JSX, memo, useEffect, useRef } from 'react';
 import type { SyncStatus } from '../../../shared/client-api';
 import { useStatus } from '../hooks/use-status';
 import { useTick } from '../hooks/use-tick';
@@ -20,7 +20,7 @@ interface Props {
  * Whether the rep can trust what they see: connection, last sync, what is still to send. It
  * reads the status itself, so its polling re-renders the bar and nothing else.
  */
-export function StatusBar(props: Props): JSX.Element {
+export const StatusBar = memo(function StatusBar(props: Props): JSX.Element {
   const { status } = useStatus();
   const { onStatus } = props;
   useEffect(() => {
@@ -84,7 +84,7 @@ export function StatusBar(props: Props): JSX.Element {
       </button>
     </footer>
   );
-}
+});
 
 function stoppedText(code: string): string {
   switch (code) {

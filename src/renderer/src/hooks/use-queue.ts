@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppQueueItem, AppResults, QueueCounts } from '../../../shared/app-api';
 import { call, errorText, onAppEvent } from '../lib/api';
+import { QUEUE_WINDOW, type QueueAnswer, takeFirstWindow } from '../lib/prefetch';
 import { ticker } from '../lib/ticker';
 
 /*
@@ -8,7 +9,8 @@ import { ticker } from '../lib/ticker';
  * is on screen (plus the selected lead's row, wherever it is), never all 5,000. Fetched again
  * (coalesced) when the app says the queue changed, when the rep scrolls near the window's edge,
  * and every 30 s because the order moves with time. Between fetches nothing re-renders: the
- * timers tick on their own (lib/ticker.ts).
+ * timers tick on their own (lib/ticker.ts). The first window is usually asked for before the
+ * inbox mounts (lib/prefetch.ts): the inbox's first render then has its rows.
  */
 
 const REFRESH_EVENTS: ReadonlySet<string> = new Set([
@@ -18,7 +20,7 @@ const REFRESH_EVENTS: ReadonlySet<string> = new Set([
 ]);
 const REORDER_MS = 30_000;
 /** Rows held around the screen. */
-export const WINDOW = 160;
+export const WINDOW = QUEUE_WINDOW;
 /** Scrolling this close to the window's edge fetches the next one. */
 const MARGIN = 30;
 
@@ -28,6 +30,8 @@ export interface QueueState {
   readonly offset: number;
   readonly total: number;
   readonly counts: QueueCounts;
+  /** The app's clock when it ordered this answer (epoch ms). */
+  readonly at: number;
   /** The lead the request asked about, where it is now and its row (null: not in the queue). */
   readonly selectedFor: string | null;
   readonly selected: AppResults['queue.get']['selected'];
@@ -42,6 +46,7 @@ const EMPTY: QueueState = {
   offset: 0,
   total: 0,
   counts: { total: 0, untouched: 0 },
+  at: 0,
   selectedFor: null,
   selected: null,
   loaded: false,
@@ -61,10 +66,32 @@ export function itemAt(state: QueueState, index: number): AppQueueItem | undefin
   return index >= state.offset ? state.items[index - state.offset] : undefined;
 }
 
+/** The state after an answer (`version`: the one before it). */
+function answered(queue: QueueAnswer, asked: string | null, version: number): QueueState {
+  return {
+    items: queue.items,
+    offset: queue.offset,
+    total: queue.total,
+    counts: queue.counts,
+    at: queue.at,
+    selectedFor: asked,
+    selected: queue.selected,
+    loaded: true,
+    error: null,
+    version: version + 1,
+  };
+}
+
 export function useQueue(selectedId: {
   readonly current: string | null;
 }): [QueueState, QueueControls] {
-  const [state, setState] = useState<QueueState>(EMPTY);
+  // Taken once (the first render of this inbox); answered already, it is the first state.
+  const [early] = useState(takeFirstWindow);
+  const [state, setState] = useState<QueueState>(() => {
+    if (early?.result?.ok !== true) return EMPTY;
+    ticker.syncTo(early.result.value.at);
+    return answered(early.result.value, null, 0);
+  });
   const stateRef = useRef(state);
   stateRef.current = state;
   const wantOffset = useRef(0);
@@ -90,17 +117,7 @@ export function useQueue(selectedId: {
           wantOffset.current = Math.max(0, queue.total - WINDOW);
           again.current = true;
         }
-        setState((s) => ({
-          items: queue.items,
-          offset: queue.offset,
-          total: queue.total,
-          counts: queue.counts,
-          selectedFor: asked,
-          selected: queue.selected,
-          loaded: true,
-          error: null,
-          version: s.version + 1,
-        }));
+        setState((s) => answered(queue, asked, s.version));
       })
       .catch((error: unknown) =>
         setState((s) => ({ ...s, loaded: true, error: errorText(error), version: s.version + 1 })),
@@ -130,8 +147,8 @@ export function useQueue(selectedId: {
   );
 
   useEffect(() => {
-    refresh();
     let pending: ReturnType<typeof setTimeout> | null = null;
+    let live = true;
     const off = onAppEvent((event) => {
       if (!REFRESH_EVENTS.has(event.type)) return;
       // A sync burst is many events: one fetch for all of them.
@@ -140,13 +157,32 @@ export function useQueue(selectedId: {
         refresh();
       }, 16);
     });
+    if (early === null) {
+      refresh();
+    } else {
+      // Listening now: the early request's own watch can stop (it saw what came before).
+      early.stop();
+      early.promise.then(
+        (queue) => {
+          if (!live) return;
+          ticker.syncTo(queue.at);
+          // Already the first state, or a fetch of this hook's own answered first: kept.
+          setState((s) => (s.version === 0 ? answered(queue, null, 0) : s));
+          if (early.stale) refresh();
+        },
+        () => {
+          if (live) refresh();
+        },
+      );
+    }
     const timer = setInterval(refresh, REORDER_MS);
     return () => {
+      live = false;
       off();
       clearInterval(timer);
       if (pending) clearTimeout(pending);
     };
-  }, [refresh]);
+  }, [refresh, early]);
 
   const [controls] = useState<QueueControls>(() => ({ refresh, showing }));
   return [state, controls];

@@ -50,12 +50,31 @@ export class Ticker {
     if (this.timer !== null) return;
     const wait = 1000 - (this.now() % 1000) + 5;
     this.timer = setTimeout(() => {
-      this.timer = null;
-      this.tick();
-      if (this.cells.size > 0) this.schedule();
+      // On the second, unless the rep is in the middle of something: a key press and its frame
+      // come first, the timers right after (a tick restyles and repaints every row on screen).
+      whenIdle(() => {
+        this.timer = null;
+        this.tick();
+        if (this.cells.size > 0) this.schedule();
+      });
     }, wait);
   }
 }
+
+type IdleScope = {
+  requestIdleCallback?: (callback: () => void, options: { timeout: number }) => number;
+};
+
+/** Idle, or within TICK_LATE_MS at the latest; at once where there is no idle callback (Node). */
+function whenIdle(run: () => void): void {
+  // Called on the global object: a detached window method throws "Illegal invocation".
+  const scope = globalThis as IdleScope;
+  if (scope.requestIdleCallback) scope.requestIdleCallback(run, { timeout: TICK_LATE_MS });
+  else run();
+}
+
+/** How late a tick may be while the page is busy (timers read whole seconds). */
+const TICK_LATE_MS = 200;
 
 /** One broken cell (a row unmounting mid-tick, say) must not stop the others. */
 function paint(cell: TickCell, now: number): void {

@@ -54,6 +54,38 @@ export function zoneClock(zone: string, now: number): string | null {
   return clockText((((local % DAY) + DAY) % DAY) / MINUTE);
 }
 
+/**
+ * A queue row's "their time" at `now`: the app's own reading (`localTime`, "HH:MM" at `at`)
+ * while it is still that minute, else read from the zone. The first paint of a screen of rows
+ * then needs no Intl formatter (making one per zone costs ~1 ms; a screen has a dozen zones).
+ */
+export function rowClock(zone: string, localTime: string | null, at: number, now: number): string {
+  if (localTime !== null && Math.floor(now / MINUTE) === Math.floor(at / MINUTE)) {
+    return localTime;
+  }
+  return zoneClock(zone, now) ?? '';
+}
+
+const warmZones = new Set<string>();
+/** window.requestIdleCallback (this module is also tested in plain Node, without the DOM). */
+type IdleScheduler = (callback: () => void, options: { timeout: number }) => number;
+
+/**
+ * Makes `zone`'s formatter when the page is idle, so the tick that first needs it (the next
+ * minute, see rowClock) does not make a dozen at once.
+ */
+export function warmZoneSoon(zone: string): void {
+  if (warmZones.has(zone)) return;
+  warmZones.add(zone);
+  const warm = () => {
+    utcOffsetMinutes(zone, Date.now());
+  };
+  // Called on the global object: a detached window method throws "Illegal invocation".
+  const scope = globalThis as { requestIdleCallback?: IdleScheduler };
+  if (scope.requestIdleCallback) scope.requestIdleCallback(warm, { timeout: 5000 });
+  else setTimeout(warm, 0);
+}
+
 /** "3 min ago", "2 h ago", "yesterday" for the status bar and the timeline. */
 export function agoText(ms: number): string {
   if (ms < 10 * SECOND) return 'just now';
