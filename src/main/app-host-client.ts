@@ -295,6 +295,13 @@ export class AppHostClient {
               }),
           );
         return;
+      case 'toast.withdraw':
+        try {
+          this.options.notifier.withdraw?.(message.leadId);
+        } catch (error) {
+          console.error(`[app-host] could not take a toast down: ${errorMessage(error)}`);
+        }
+        return;
       case 'link.open':
         openExternalSafely(message.url, this.options.openExternal);
         return;

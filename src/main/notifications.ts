@@ -22,6 +22,7 @@ export interface NotificationLike {
   on(event: 'show' | 'click' | 'close', listener: () => void): unknown;
   on(event: 'failed', listener: (event: unknown, error: string) => void): unknown;
   show(): void;
+  close(): void;
 }
 
 export interface ElectronNotifierOptions {
@@ -43,6 +44,8 @@ export class ElectronNotifier implements Notifier {
    * while the toast is up, and its click handler with it: the click would do nothing.
    */
   private readonly live = new Set<NotificationLike>();
+  /** The toast on screen for each lead, to take it down (withdraw). */
+  private readonly byLead = new Map<string, NotificationLike>();
 
   constructor(private readonly options: ElectronNotifierOptions) {}
 
@@ -75,8 +78,12 @@ export class ElectronNotifier implements Notifier {
         settle(error);
         return;
       }
+      const leadId = toast.leadId;
       const release = (): void => {
         this.live.delete(notification);
+        if (leadId !== undefined && this.byLead.get(leadId) === notification) {
+          this.byLead.delete(leadId);
+        }
       };
       notification.on('show', () => settle());
       notification.on('failed', (_event, error) => {
@@ -89,6 +96,7 @@ export class ElectronNotifier implements Notifier {
       });
       notification.on('close', release);
       this.keepReference(notification);
+      if (leadId !== undefined) this.byLead.set(leadId, notification);
       try {
         notification.show();
       } catch (error) {
@@ -98,6 +106,15 @@ export class ElectronNotifier implements Notifier {
     });
   }
 
+  /** Takes the lead's toast off the screen (a teammate claimed the offered lead). */
+  withdraw(leadId: string): void {
+    const notification = this.byLead.get(leadId);
+    if (!notification) return;
+    this.byLead.delete(leadId);
+    this.live.delete(notification);
+    notification.close();
+  }
+
   /** Linux daemons do not always report 'close': the oldest references go past `keep`. */
   private keepReference(notification: NotificationLike): void {
     this.live.add(notification);
@@ -105,6 +122,7 @@ export class ElectronNotifier implements Notifier {
     for (const old of this.live) {
       if (this.live.size <= limit) break;
       this.live.delete(old);
+      for (const [leadId, n] of this.byLead) if (n === old) this.byLead.delete(leadId);
     }
   }
 }
@@ -138,5 +156,9 @@ export function selectNotifier(options: SelectNotifierOptions): Notifier {
           );
           return fallback.show(toast);
         }),
+    withdraw: (leadId) => {
+      electron.withdraw?.(leadId);
+      fallback.withdraw?.(leadId);
+    },
   };
 }

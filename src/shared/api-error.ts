@@ -21,6 +21,12 @@ export const ERROR_CODES = [
   'incompatible_protocol',
   /** A sync push skipped mutation ids (HTTP 409); details.expectedMutationId says where. */
   'mutation_gap',
+  /** Claim mode (HTTP 409): another rep claimed the lead first. */
+  'already_claimed',
+  /** Claim mode (HTTP 409): the offer ended (timed out, withdrawn) or no longer fits the rep. */
+  'offer_expired',
+  /** Claim mode (HTTP 409): the rep already holds as many untouched leads as their capacity. */
+  'at_capacity',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

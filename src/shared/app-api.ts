@@ -5,10 +5,12 @@ import {
   ClientCommandSchema,
   type ClientEvent,
   type LocalLead,
+  type OpenCall,
   type RejectedChange,
   type SyncStatus,
 } from './client-api';
 import type { Lead } from './lead';
+import type { Playbook } from './playbook';
 import type { QueueRow } from './priority';
 
 /*
@@ -76,6 +78,14 @@ export const AppRequestSchemas = {
   'lead.get': z.strictObject({ id: leadId }),
   /** A change the rep makes: an outcome, a note, a callback, seen, availability. */
   'lead.command': ClientCommandSchema,
+  /** Claim mode: take a lead offered to the team (online only; first to claim wins). */
+  'lead.claim': z.strictObject({ leadId }),
+  /** The rep is calling this lead: the app keeps them on it until its outcome is logged. */
+  'call.start': z.strictObject({ leadId }),
+  /** The open call did not happen: nothing to log. */
+  'call.cancel': empty,
+  /** The team's outcomes (labels, keys, reason codes), retry ladder and calling hours. */
+  'playbook.get': empty,
   'status.get': empty,
   'rejected.list': empty,
   'rejected.dismiss': z.strictObject({ mutationId: z.number().int().positive() }),
@@ -160,7 +170,15 @@ export interface AppResults {
     readonly counts: QueueCounts;
   };
   'lead.get': LocalLead | null;
-  'lead.command': { readonly mutationId: number };
+  'lead.command': {
+    readonly mutationId: number;
+    /** For an outcome: what it scheduled, in words ("Next try (2 of 6) in 10 min ..."). */
+    readonly scheduled?: string;
+  };
+  'lead.claim': null;
+  'call.start': OpenCall;
+  'call.cancel': null;
+  'playbook.get': Playbook;
   'status.get': SyncStatus;
   'rejected.list': readonly RejectedChange[];
   'rejected.dismiss': null;

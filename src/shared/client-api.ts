@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DISPOSITIONS } from './dispositions';
 import type { Lead } from './lead';
 import type { LeadAlertKind } from './live-protocol';
+import type { NextStep } from './outcome-effect';
 import type { QueueRow } from './priority';
 import type { RejectionCode, TimelineEntry } from './sync-protocol';
 
@@ -21,6 +22,11 @@ export const ClientCommandSchema = z.discriminatedUnion('type', [
     disposition: z.enum(DISPOSITIONS),
     note: z.string().trim().max(2000).optional(),
     callbackAt: isoDate.optional(),
+    /** Why, for outcomes the playbook asks a reason for (src/shared/playbook.ts). */
+    reasonCode: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,49}$/, 'must be a reason code, e.g. no_budget')
+      .optional(),
   }),
   z.strictObject({
     type: z.literal('addNote'),
@@ -75,6 +81,20 @@ export interface SyncStatus {
   readonly receivingLeads: boolean | null;
   /** Set when sync stopped for good until the app changes (old protocol, signed out, ...). */
   readonly stopped: string | null;
+  /** A call the rep started and has not logged an outcome for: the app keeps them on it. */
+  readonly openCall: OpenCall | null;
+}
+
+/** A call in progress: started with "call", ended only by logging its outcome (or cancelling). */
+export interface OpenCall {
+  readonly leadId: string;
+  readonly startedAt: string;
+}
+
+/** What `execute` did: the outbox entry, and for an outcome the next step it scheduled. */
+export interface ExecuteResult {
+  readonly mutationId: number;
+  readonly next?: NextStep;
 }
 
 export type ClientEvent =
@@ -102,6 +122,9 @@ export type ClientEvent =
       readonly message: string;
     }
   | { readonly type: 'queue.changed' }
+  /** The server's playbook changed (fetched at connect): outcomes, ladder, calling hours. */
+  | { readonly type: 'playbook.changed' }
+  | { readonly type: 'call.changed'; readonly call: OpenCall | null }
   | { readonly type: 'stopped'; readonly code: string; readonly message: string }
   | { readonly type: 'invalid.message'; readonly source: string; readonly message: string };
 

@@ -240,4 +240,24 @@ export interface Lead {
   readonly inquiries?: number;
   /** The latest inquiry (receivedAt for the first); optional like `inquiries`. */
   readonly lastInquiryAt?: string;
+  /**
+   * When the next attempt is due, as the server scheduled it (the retry ladder inside the lead's
+   * calling hours, or the callback); null when nothing is scheduled. Optional like `inquiries`.
+   */
+  readonly nextAttemptAt?: string | null;
+  /** Why the lead left the queue without a win (a playbook reason code). */
+  readonly closeReason?: string | null;
+  /**
+   * Set while the lead is offered in claim mode ("first to claim"): every eligible rep of the
+   * team sees it, nobody holds it (`assignedTo` null, `status` unassigned), and the first rep to
+   * claim it gets it. Null when it is not on offer; absent from servers older than claim mode.
+   */
+  readonly offer?: LeadOffer | null;
+}
+
+/** A claim-mode offer of a lead (docs/lifecycle.md, "Claim mode and away periods"). */
+export interface LeadOffer {
+  readonly offeredAt: string;
+  /** When the offer falls back to fair routing if nobody has claimed it; null: it never does. */
+  readonly expiresAt: string | null;
 }

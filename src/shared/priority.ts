@@ -4,6 +4,7 @@ import {
   type CallingHours,
   type CallingWindow,
   callableState,
+  cachedPhoneCountry,
   callingWindow,
   leadTimeZone,
   type TimeZoneOptions,
@@ -18,6 +19,8 @@ import type { Lead, LeadTier } from './lead';
  *
  * Sections, top to bottom (a row is in exactly one):
  *
+ *   offered              claim mode: a new lead offered to the whole team, nobody's yet; the
+ *                        first rep to claim it gets it, so it is on top; by value like `new`
  *   callback_due         a callback the lead asked for is due: a promise, so it comes first;
  *                        most overdue first
  *   new                  untouched leads, by value = tier x score x contact odds (see below)
@@ -73,9 +76,15 @@ export type PriorityInput = Pick<
   | 'phone'
   | 'signals'
   | 'lastInquiryAt'
->;
+> & {
+  /** Narrows the calling hours when `callingHoursByPlace` has the region. */
+  readonly region?: string | null;
+  /** Set while the lead is offered to the team in claim mode (it is nobody's yet). */
+  readonly offer?: Lead['offer'];
+};
 
 export const QUEUE_SECTIONS = [
+  'offered',
   'callback_due',
   'new',
   'retry_due',
@@ -141,6 +150,12 @@ export interface PriorityOptions {
   readonly laterHalfLifeMs?: number;
   /** Default 08:00-21:00 lead-local, weekends included. */
   readonly callingHours?: Partial<CallingHours>;
+  /**
+   * Calling hours per place, keyed "CC" or "CC-REGION" (the playbook's byPlace): a lead's
+   * region, else its country (else its phone's), else `callingHours`. Keep the same object
+   * between calls: leads remember their place per object.
+   */
+  readonly callingHoursByPlace?: Readonly<Record<string, CallingHours>>;
   readonly retryLadder?: RetryLadder;
   /**
    * A callback is a time the lead asked for, so it is honoured outside calling hours for this
@@ -195,6 +210,9 @@ interface Settings {
   readonly early: number;
   readonly late: number;
   readonly window: CallingWindow;
+  /** Parsed windows of `callingHoursByPlace` (null: none given). */
+  readonly places: ReadonlyMap<string, CallingWindow> | null;
+  readonly placesKey: object | null;
   readonly ladder: RetryLadder;
   readonly maxAttempts: number;
   readonly callbackGraceMs: number;
@@ -220,6 +238,8 @@ function settings(options: PriorityOptions): Settings {
     early: Math.LN2 / early,
     late: Math.LN2 / late,
     window: callingWindow(options.callingHours),
+    places: placeWindows(options.callingHoursByPlace),
+    placesKey: options.callingHoursByPlace ?? null,
     ladder,
     maxAttempts: maxAttempts(ladder),
     callbackGraceMs: grace,
@@ -228,6 +248,32 @@ function settings(options: PriorityOptions): Settings {
       ...(options.countryTimeZones ? { countryTimeZones: options.countryTimeZones } : {}),
     },
   };
+}
+
+const parsedPlaces = new WeakMap<object, ReadonlyMap<string, CallingWindow>>();
+
+function placeWindows(
+  byPlace: Readonly<Record<string, CallingHours>> | undefined,
+): ReadonlyMap<string, CallingWindow> | null {
+  if (!byPlace) return null;
+  let parsed = parsedPlaces.get(byPlace);
+  if (!parsed) {
+    parsed = new Map(Object.entries(byPlace).map(([k, h]) => [k, callingWindow(h)]));
+    parsedPlaces.set(byPlace, parsed);
+  }
+  return parsed;
+}
+
+/** The key of the calling hours that apply to a lead ('' for the default). */
+function placeKeyOf(lead: PriorityInput, places: ReadonlyMap<string, CallingWindow>): string {
+  const country = lead.country ?? (lead.phone ? cachedPhoneCountry(lead.phone) : null);
+  if (!country) return '';
+  const cc = country.toUpperCase();
+  if (lead.country && lead.region) {
+    const regional = `${cc}-${lead.region.toUpperCase()}`;
+    if (places.has(regional)) return regional;
+  }
+  return places.has(cc) ? cc : '';
 }
 
 /** How much of a fresh lead's contact odds remain after `ageMs` (1 at 0, 1/16 at one hour). */
@@ -257,6 +303,8 @@ class Prepared {
   constructor(
     readonly lead: PriorityInput,
     readonly queued: boolean,
+    /** Offered to the team in claim mode: untouched and nobody's yet. */
+    readonly offered: boolean,
     readonly tierRank: TierRank,
     /** ln 2 x score / 100: 100 score points double a lead's value. */
     readonly scoreBonus: number,
@@ -274,6 +322,7 @@ class Prepared {
     readonly defaultTimeZone: string | null | undefined,
     readonly countryTimeZones: TimeZoneOptions['countryTimeZones'],
     readonly ladder: RetryLadder,
+    readonly placesKey: object | null,
     /**
      * When the next attempt is due on `ladder`; NaN when the ladder is used up. A touched lead
      * that asked again after its last attempt is due from that inquiry on.
@@ -293,12 +342,14 @@ function prepare(lead: PriorityInput, s: Settings): Prepared {
   if (
     known !== undefined &&
     known.ladder === s.ladder &&
+    known.placesKey === s.placesKey &&
     known.defaultTimeZone === s.zones.defaultTimeZone &&
     known.countryTimeZones === s.zones.countryTimeZones
   ) {
     return known;
   }
-  const queued = lead.status === 'assigned' || lead.status === 'working';
+  const offered = lead.status === 'unassigned' && lead.offer != null;
+  const queued = lead.status === 'assigned' || lead.status === 'working' || offered;
   // Unparseable dates (never from the server) must not reach the comparison as NaN.
   const rawReceived = isoMs(lead.receivedAt);
   const received = Number.isNaN(rawReceived) ? 0 : rawReceived;
@@ -324,6 +375,7 @@ function prepare(lead: PriorityInput, s: Settings): Prepared {
   const prepared = new Prepared(
     lead,
     queued,
+    offered,
     TIER_RANK[lead.tier],
     (Math.LN2 * score) / 100,
     received,
@@ -331,11 +383,12 @@ function prepare(lead: PriorityInput, s: Settings): Prepared {
     callbackAt,
     touched,
     attempts,
-    zone === null ? null : zoneSlot(zone),
+    zone === null ? null : zoneSlot(zone, s.places ? placeKeyOf(lead, s.places) : ''),
     resolved?.source ?? null,
     s.zones.defaultTimeZone,
     s.zones.countryTimeZones,
     s.ladder,
+    s.placesKey,
     retry ?? Number.NaN,
     askedAgainAt,
     freshSince,
@@ -352,29 +405,36 @@ class ZoneSlot {
   /** The call `context` belongs to. */
   call = -1;
   context: RowContext | null = null;
-  constructor(readonly zone: string) {}
+  constructor(
+    readonly zone: string,
+    /** Whose calling hours apply (a callingHoursByPlace key; '' for the default). */
+    readonly place: string,
+  ) {}
 }
 
 const zoneSlots = new Map<string, ZoneSlot>();
 
-function zoneSlot(zone: string): ZoneSlot {
-  let slot = zoneSlots.get(zone);
+/** One slot per zone and calling hours (a zone can hold places with different hours). */
+function zoneSlot(zone: string, place: string): ZoneSlot {
+  const key = place === '' ? zone : `${zone}|${place}`;
+  let slot = zoneSlots.get(key);
   if (!slot) {
     // Bounded; leads prepared earlier keep their slot, which still works.
     if (zoneSlots.size >= 1_000) zoneSlots.clear();
-    slot = new ZoneSlot(zone);
-    zoneSlots.set(zone, slot);
+    slot = new ZoneSlot(zone, place);
+    zoneSlots.set(key, slot);
   }
   return slot;
 }
 
-const CALLBACK_DUE = 0;
-const NEW_SECTION = 1;
-const RETRY_DUE = 2;
-const UPCOMING = 3;
-const LATER = 4;
-const EXHAUSTED = 5;
-const SECTION_COUNT = 6;
+const OFFERED = 0;
+const CALLBACK_DUE = 1;
+const NEW_SECTION = 2;
+const RETRY_DUE = 3;
+const UPCOMING = 4;
+const LATER = 5;
+const EXHAUSTED = 6;
+const SECTION_COUNT = 7;
 
 /** What a row is about; also the order inside `later_outside_hours`. */
 type Kind = 0 | 1 | 2;
@@ -450,7 +510,8 @@ export function orderQueue(
     let context = unzoned;
     if (slot !== null) {
       if (slot.call !== call.id || slot.context === null) {
-        slot.context = { call, state: callableState(slot.zone, now, s.window) };
+        const window = (slot.place !== '' && s.places?.get(slot.place)) || s.window;
+        slot.context = { call, state: callableState(slot.zone, now, window) };
         slot.call = call.id;
       }
       context = slot.context;
@@ -478,7 +539,8 @@ export function orderQueue(
       dueAt = p.received;
       // Highest value first; the value as a logarithm (see the top of this file).
       k1 = logDecay(now - p.freshSince, s.early, s.late) - s.logWeight[p.tierRank] - p.scoreBonus;
-      section = callable ? NEW_SECTION : LATER;
+      // An offer is claimed now or lost to a teammate, whatever their local time.
+      section = p.offered ? OFFERED : callable ? NEW_SECTION : LATER;
     } else if (Number.isNaN(p.retryAt)) {
       kind = RETRY;
       dueAt = p.lastAttempt;
@@ -769,6 +831,8 @@ function reason(
   s: Settings,
 ): string {
   switch (section) {
+    case 'offered':
+      return `Offered to your team: first to claim gets it · ${newLeadLabel(lead, p, now)}`;
     case 'callback_due': {
       const late = now - dueAt;
       const head = late < MINUTE ? 'Callback due now' : `Callback due · ${span(late)} overdue`;

@@ -22,6 +22,8 @@ export const SYNC_PROTOCOL_VERSION = 1;
 export const SYNC_PROTOCOL_HEADER = 'pounce-sync-protocol';
 export const SYNC_PUSH_PATH = '/api/v1/sync/push';
 export const SYNC_PULL_PATH = '/api/v1/sync/pull';
+/** The team's playbook (src/shared/playbook.ts): outcomes, retry ladder, calling hours. */
+export const PLAYBOOK_PATH = '/api/v1/playbook';
 export const MAX_MUTATIONS_PER_PUSH = 100;
 export const MAX_PULL_LIMIT = 1000;
 /** The longest a client goes without pulling, even when the live channel is quiet. */
@@ -43,6 +45,11 @@ export const MutationArgsSchemas = {
     note: note.optional(),
     /** With disposition `callback` (or any, to also schedule one). */
     callbackAt: isoDate.optional(),
+    /** Why (not interested, back to nurture): one of the playbook's reason codes. */
+    reasonCode: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,49}$/, 'must be a reason code, e.g. no_budget')
+      .optional(),
   }),
   addNote: z.strictObject({
     noteId: uuid,
@@ -130,6 +137,8 @@ export const REJECTION_CODES = [
   'lead_closed',
   /** A time that cannot be used, e.g. a callback in the past. */
   'invalid_time',
+  /** An outcome the team's playbook does not take as sent: not offered, a reason missing. */
+  'invalid_outcome',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
@@ -176,6 +185,10 @@ export const TIMELINE_TYPES = [
   'released',
   'status',
   'escalation',
+  'inquiry',
+  'offered',
+  'offer_expired',
+  'claimed',
 ] as const;
 export type TimelineType = (typeof TIMELINE_TYPES)[number];
 
@@ -221,6 +234,9 @@ export const LeadSchema = z.object({
   updatedAt: isoDate,
   inquiries: z.number().int().min(1).optional(),
   lastInquiryAt: isoDate.optional(),
+  nextAttemptAt: isoDate.nullable().optional(),
+  closeReason: z.string().nullable().optional(),
+  offer: z.object({ offeredAt: isoDate, expiresAt: isoDate.nullable() }).nullable().optional(),
 }) satisfies z.ZodType<Lead>;
 
 export const TimelineEntrySchema = z.object({

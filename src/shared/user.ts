@@ -18,9 +18,18 @@ export interface User {
   readonly updatedAt: string;
 }
 
+/**
+ * How a team's new leads find a rep: `fair` (weighted fair routing picks one) or `claim` (every
+ * eligible rep is offered the lead and the first to claim it gets it).
+ */
+export const TEAM_ASSIGNMENTS = ['fair', 'claim'] as const;
+export type TeamAssignment = (typeof TEAM_ASSIGNMENTS)[number];
+
 export interface Team {
   readonly id: string;
   readonly name: string;
+  /** Optional because servers older than claim mode omit it (read it as `fair`). */
+  readonly assignment?: TeamAssignment;
 }
 
 const email = z
@@ -48,6 +57,11 @@ export const LoginRequestSchema = z.strictObject({
 });
 
 export const CreateTeamSchema = z.strictObject({ name: z.string().trim().min(1).max(100) });
+
+export const UpdateTeamSchema = z.strictObject({
+  assignment: z.enum(TEAM_ASSIGNMENTS, { error: 'must be "fair" or "claim"' }),
+});
+export type UpdateTeamInput = z.output<typeof UpdateTeamSchema>;
 
 export const CreateUserSchema = z.strictObject({
   email,

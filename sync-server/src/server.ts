@@ -12,13 +12,19 @@ import { Dispatcher } from './routing/dispatcher';
 import { LeadActions } from './services/lead-actions';
 import { SyncService } from './sync/sync-service';
 import { Escalations } from './lifecycle/escalations';
+import { playbookFromConfig } from './lifecycle/playbook-config';
 import { slaLadder } from './lifecycle/sla-config';
 import { Router } from './routing/router';
+import { Claims } from './routing/claims';
+import { AwayService } from './lifecycle/away';
 import { createScorer } from './scoring/score';
 import { Accounts } from './services/accounts';
 import { keyFilePath, openSecretBox } from './sources/secret-box';
 import { SourceAdmin } from './sources/source-admin';
 import { WebhookIntake } from './sources/webhook-intake';
+
+/** How soon an away period set from the admin CLI (another process) takes its effect here. */
+const AWAY_RESCAN_MS = 60_000;
 
 export interface StartOptions {
   readonly clock?: () => number;
@@ -73,10 +79,41 @@ export async function startServer(
     ladder: slaLadder(config.lifecycle),
     onError: (error) => app.log.error({ err: error }, 'an SLA step failed'),
   });
-  const router = new Router(config.routing, hub, async (trx, lead, userId, at) => {
-    await escalations.scheduleFor(trx, lead, userId, at);
-  });
+  const router = new Router(
+    config.routing,
+    hub,
+    async (trx, lead, userId, at) => {
+      await escalations.scheduleFor(trx, lead, userId, at);
+    },
+    { clock, onOffered: (at) => escalations.wake(at) },
+  );
   const dispatcher = new Dispatcher(writes, router, hub, clock);
+  // Claim-mode fallbacks and away periods run on the SLA ladder's durable scheduler.
+  const claims = new Claims({ writes, readDb: db, router, notifier: hub, clock, escalations });
+  const away = new AwayService({
+    writes,
+    readDb: db,
+    router,
+    dispatcher,
+    notifier: hub,
+    clock,
+    escalations,
+    moveCallbacks: config.lifecycle.away.moveCallbacks,
+    runTransitions: true,
+  });
+  escalations.addWork(claims);
+  escalations.addWork(away);
+  // The admin CLI stores away periods straight into the database, where this server's timer
+  // does not look until it wakes for something else: look for them now and then.
+  const awayScan = setInterval(() => {
+    away
+      .nextDueAt()
+      .then((at) => {
+        if (at !== null) escalations.wake(at);
+      })
+      .catch((error: unknown) => app.log.error({ err: error }, 'looking for away periods failed'));
+  }, AWAY_RESCAN_MS);
+  awayScan.unref();
   const accounts = new Accounts({
     db,
     writes,
@@ -103,6 +140,7 @@ export async function startServer(
     poke: (userId) => hub.poke(userId),
     clock,
     wake: (at) => escalations.wake(at),
+    playbook: playbookFromConfig(config.lifecycle),
   });
   const leadActions = new LeadActions({ writes, notifier: hub, clock, escalations });
   const sources = new SourceAdmin({
@@ -119,6 +157,7 @@ export async function startServer(
     box,
     defaultCountry: config.intake.defaultCountry,
     clock,
+    maxFailedRecordsPerHour: config.sources.maxFailedRecordsPerHour,
   });
 
   const app = buildApp({
@@ -129,6 +168,8 @@ export async function startServer(
     leadActions,
     sources,
     webhooks,
+    claims,
+    away,
     defaultCountry: config.intake.defaultCountry,
     clock,
     trustProxy: config.server.trustProxy,
@@ -172,6 +213,7 @@ export async function startServer(
     // Deadlines that fell due while the server was down run now, once.
     await escalations.start();
   } catch (error) {
+    clearInterval(awayScan);
     await app.close();
     await writes.close();
     await sqlite.close();
@@ -191,6 +233,7 @@ export async function startServer(
     escalations,
     close() {
       closing ??= (async () => {
+        clearInterval(awayScan);
         escalations.stop();
         // fastify closes the connections that are idle when close starts; a keep-alive
         // connection whose request finishes later would hold shutdown for its keep-alive

@@ -4,7 +4,7 @@ import type { AppResult } from '../../src/shared/app-api';
 import { startFaultProxy } from '../helpers/fault-proxy';
 import { http } from '../helpers/http';
 import { freePort } from '../helpers/ports';
-import { createUser, PASSWORD, startTestServer } from '../helpers/test-server';
+import { createUser, hotLead, PASSWORD, postLead, startTestServer } from '../helpers/test-server';
 import { startBridge } from './bridge/bridge-server';
 import {
   post,
@@ -153,9 +153,20 @@ test('the keyboard flow: open, call, no answer, callback, note, next lead — al
 
   await page.keyboard.press('c');
   await expect.poll(() => w.bridge.opened).toEqual(['tel:+12125550147']);
+  // A call is open: the rep stays on Grace until they say how it went.
+  const onCall = page.getByTestId('open-call');
+  await expect(onCall).toContainText('On a call with Grace Hopper');
+  await page.keyboard.press('j');
+  await expect(selected).toHaveAttribute('data-lead-id', grace.id);
+  await expect(detail.locator('.detail__flash')).toContainText('Log how the call went first');
 
   await page.keyboard.press('1');
-  await expect(detail.getByRole('status')).toContainText('Logged “No answer”: next attempt');
+  // What the outcome scheduled, said at once: the ladder's second attempt in 10 minutes, or when
+  // her calling hours (New York, 08:00-21:00) open if the real clock puts that outside them.
+  await expect(detail.locator('.detail__flash')).toContainText(
+    /Logged “No answer”: Next try \(2 of 6\) (in 10 min · .* their time\.|in .* their time, when their calling hours open\.)/,
+  );
+  await expect(onCall).toHaveCount(0);
   await expect
     .poll(async () => (await serverEvents(w, grace.id)).filter((e) => e.type === 'outcome'))
     .toEqual([
@@ -172,7 +183,7 @@ test('the keyboard flow: open, call, no answer, callback, note, next lead — al
   await screenshot(page, 'callback-picker');
   await page.keyboard.press('2'); // "In 3 hours"
   await expect(picker).toHaveCount(0);
-  await expect(detail.getByRole('status')).toContainText('Callback booked for');
+  await expect(detail.locator('.detail__flash')).toContainText('Callback booked for');
   await expect.poll(async () => (await serverLead(w, grace.id)).callbackAt).not.toBeNull();
   const callbackAt = Date.parse((await serverLead(w, grace.id)).callbackAt ?? '');
   expect(callbackAt - Date.now()).toBeGreaterThan(2.5 * 3600_000);
@@ -242,11 +253,60 @@ test('the keyboard flow: open, call, no answer, callback, note, next lead — al
   await page.keyboard.press('g');
   await expect(selected).toHaveAttribute('data-lead-id', alan.id);
   await page.keyboard.press('6');
+  // The playbook asks why: one digit picks the reason (marketing gets it as feedback).
+  const why = page.getByRole('dialog', { name: 'Not interested: why?' });
+  await expect(why).toBeVisible();
+  await screenshot(page, 'reason-picker');
+  await page.keyboard.press('Enter'); // a reason is required: Enter alone logs nothing
+  await expect(why).toBeVisible();
+  await page.keyboard.press('3'); // "Chose a competitor"
+  await expect(why).toHaveCount(0);
   await expect(rows).toHaveCount(1);
   await expect(selected).toHaveAttribute('data-lead-id', grace.id);
   await expect
-    .poll(async () => (await serverLead(w, alan.id)).lastDisposition)
-    .toBe('not_interested');
+    .poll(async () => {
+      const lead = await serverLead(w, alan.id);
+      return [lead.lastDisposition, lead.status, lead.closeReason];
+    })
+    .toEqual(['not_interested', 'closed', 'competitor']);
+});
+
+test('asked again: the inquiry joins the lead, the rep is alerted, the queue and timeline say so', async ({
+  page,
+}) => {
+  world = await startWorld();
+  const w = world;
+  await signIn(page, w);
+  const email = `rita.${Date.now()}@repeat-co.com`;
+  const rita = await post(w, { name: 'Rita Repeat', company: 'Repeat Co', email });
+  const row = page.locator(`[role="option"][data-lead-id="${rita.id}"]`);
+  await expect(row).toBeVisible();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('c');
+  await page.keyboard.press('2'); // left a voicemail
+  await expect(page.locator('section.detail .detail__flash')).toContainText(
+    'Logged “Left voicemail”: Next try (2 of 6)',
+  );
+  await expect.poll(async () => (await serverLead(w, rita.id)).attempts).toBe(1);
+
+  // She fills in another form: no new lead, her lead is due again and the rep is told.
+  const again = await postLead(
+    w.server,
+    w.apiKey,
+    hotLead({ name: 'Rita Repeat', email, message: 'Still keen: can you call today?' }),
+  );
+  expect(again.status).toBe(200);
+  expect(again.body.lead.id).toBe(rita.id);
+  await expect
+    .poll(() => w.bridge.notifier.shown.map((t) => `${t.title} | ${t.body}`))
+    .toContainEqual(expect.stringMatching(/^A lead asked again \| Rita Repeat asked again/));
+  await expect(page.locator('[role="option"]')).toHaveCount(1);
+  await expect(row).toContainText('asked again');
+  const timeline = page.getByRole('list', { name: 'Timeline' });
+  await expect(timeline).toContainText('Asked again (inquiry 2)');
+  await expect(timeline).toContainText('Still keen: can you call today?');
+  await expect(timeline).toContainText(/next try 2 of 6/);
+  await screenshot(page, 'asked-again');
 });
 
 test('offline: the rep keeps logging with the server down; everything syncs once when it returns', async ({
@@ -265,7 +325,7 @@ test('offline: the rep keeps logging with the server down; everything syncs once
   await expect(page.getByTestId('connection')).toHaveText(/Offline/);
 
   await page.keyboard.press('2'); // left voicemail
-  await expect(page.locator('section.detail').getByRole('status')).toContainText('Left voicemail');
+  await expect(page.locator('section.detail .detail__flash')).toContainText('Left voicemail');
   await page.keyboard.press('n');
   await page.getByRole('textbox', { name: 'Note' }).fill('Left a voicemail, will try again.');
   await page.keyboard.press('Control+Enter');

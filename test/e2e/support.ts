@@ -124,6 +124,9 @@ export async function serverLead(world: World, leadId: string) {
       lastDisposition: string | null;
       callbackAt: string | null;
       seenAt: string | null;
+      status: string;
+      closeReason?: string | null;
+      nextAttemptAt?: string | null;
     };
   }>('GET', `${world.server.url}/api/v1/leads/${leadId}`, { token: world.server.adminToken });
   expect(res.status).toBe(200);

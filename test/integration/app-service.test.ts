@@ -328,6 +328,7 @@ describe('app service: the rep’s settings, search and counts', () => {
         type: 'logOutcome',
         leadId: a.body.lead.id,
         disposition: 'not_interested',
+        reasonCode: 'price',
       }),
     );
     await log.next((e) => e.type === 'outcome.acked' && e.mutationId === logged.mutationId);

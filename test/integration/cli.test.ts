@@ -81,7 +81,21 @@ describe('admin CLI', () => {
     const listed = json<{ teams: { id: string; name: string }[] }>(
       await cli('teams', 'list', '--json'),
     );
-    expect(listed.teams).toEqual([{ id: teamId, name: 'Inbound EMEA' }]);
+    expect(listed.teams).toEqual([{ id: teamId, name: 'Inbound EMEA', assignment: 'fair' }]);
+  });
+
+  it('switches a team to claim mode, naming a bad value by flag', async () => {
+    const bad = await cli('teams', 'update', '--team', 'Inbound EMEA', '--assignment', 'grab');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^admin: --assignment: must be "fair" or "claim"/);
+    const updated = json<{ team: { id: string; assignment: string } }>(
+      await cli('teams', 'update', '--team', 'Inbound EMEA', '--assignment', 'claim', '--json'),
+    );
+    expect(updated.team).toEqual({ id: teamId, name: 'Inbound EMEA', assignment: 'claim' });
+    const back = json<{ team: { assignment: string } }>(
+      await cli('teams', 'update', '--team', teamId, '--assignment', 'fair', '--json'),
+    );
+    expect(back.team.assignment).toBe('fair');
   });
 
   it('creates a user in a team named by name, with weight and capacity', async () => {

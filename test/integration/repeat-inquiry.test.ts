@@ -160,7 +160,7 @@ describe('repeat inquiries', () => {
       clientId,
       mutationId: 1,
       name: 'logOutcome',
-      args: { outcomeId: uuidv7(), leadId, disposition: 'not_interested' },
+      args: { outcomeId: uuidv7(), leadId, disposition: 'not_interested', reasonCode: 'no_need' },
       occurredAt: new Date(now).toISOString(),
     };
     const pushed = await http('POST', `${w.s.url}/api/v1/sync/push`, {

@@ -27,6 +27,18 @@ describe('config', () => {
     expect(config.server.dataDir).toBe('/tmp/x');
   });
 
+  it('takes the sources sealing key file from the environment (a mounted secret)', () => {
+    const config = loadConfig({
+      file: file(
+        '{"sources":{"keyFile":"/etc/pounce/in-file.key","publicUrl":"https://l.example"}}',
+      ),
+      env: { POUNCE_SOURCES_KEY_FILE: '/run/secrets/pounce-sources.key' },
+    });
+    expect(config.sources.keyFile).toBe('/run/secrets/pounce-sources.key');
+    expect(config.sources.publicUrl).toBe('https://l.example');
+    expect(loadConfig({ env: {} }).sources.keyFile).toBeNull();
+  });
+
   it.each([
     ['{"scoring":{"signalz":{}}}', 'scoring.signalz: unknown field'],
     ['{"scoring":{"tiers":{"hot":"high"}}}', 'scoring.tiers.hot'],

@@ -91,6 +91,10 @@ const leadRow = fc.record({
   phone_key: fc.option(text),
   inquiries: fc.integer({ min: 1, max: 1000 }),
   last_inquiry_at: epochMs,
+  next_attempt_at: fc.option(epochMs),
+  close_reason: fc.option(text),
+  offered_at: fc.option(epochMs),
+  offer_expires_at: fc.option(epochMs),
 }) satisfies fc.Arbitrary<Omit<LeadRow, 'id'>>;
 
 const eventRows = fc.array(
@@ -206,6 +210,60 @@ describe('lead wire JSON (built by SQLite)', () => {
       type: 'lead',
       lead: { assignedAt: '2026-01-01T00:00:00.005Z', updatedAt: '2026-01-01T00:00:00.999Z' },
       timeline: [],
+    });
+  });
+
+  it('a snapshot also holds the leads offered to the rep now (claim mode), merged in id order', async () => {
+    const held = (await listSnapshotWire(sqlite.db, USER, '', 0, 10_000)).map((w) => w.id);
+    const base = await sqlite.db
+      .selectFrom('leads')
+      .selectAll()
+      .where('id', '=', '00000000-0000-4000-8000-999999999999')
+      .executeTakeFirstOrThrow();
+    const offered = [
+      '00000000-0000-4000-8000-9000000000a1',
+      '00000000-0000-4000-8000-9000000000a2',
+    ];
+    const lost = '00000000-0000-4000-8000-9000000000a3';
+    for (const [i, id] of [...offered, lost].entries()) {
+      await sqlite.db
+        .insertInto('leads')
+        .values({
+          ...base,
+          id,
+          status: 'unassigned',
+          assigned_to: null,
+          assigned_at: null,
+          offered_at: 1000 + i,
+          offer_expires_at: i === 0 ? null : 2000 + i,
+        })
+        .execute();
+      await sqlite.db
+        .insertInto('lead_offers')
+        .values({
+          lead_id: id,
+          user_id: USER,
+          offered_at: 1000 + i,
+          status: id === lost ? 'lost' : 'open',
+          ended_at: null,
+        })
+        .execute();
+    }
+    const seen: string[] = [];
+    let after = '';
+    for (;;) {
+      const page = await listSnapshotWire(sqlite.db, USER, after, 0, 3);
+      for (const w of page) seen.push(w.id);
+      const last = page[page.length - 1];
+      if (!last) break;
+      after = last.id;
+    }
+    expect(seen).toEqual([...held, ...offered].sort());
+    const [wire] = await findWireByIds(sqlite.db, [offered[1] ?? '']);
+    const lead = (JSON.parse(wire?.change ?? 'null') as { lead: Record<string, unknown> }).lead;
+    expect(lead).toMatchObject({
+      assignedTo: null,
+      offer: { offeredAt: '1970-01-01T00:00:01.001Z', expiresAt: '1970-01-01T00:00:02.001Z' },
     });
   });
 });

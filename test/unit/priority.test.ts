@@ -753,3 +753,27 @@ describe('a repeat inquiry raises the lead', () => {
     expect(order.rows[0]?.slaDeadlineAt).toBe(NOW - 90 * MINUTE + 30 * MINUTE);
   });
 });
+
+describe('claim mode: offered leads', () => {
+  it('an offer is on top of everything, even outside calling hours; an unassigned lead is not in the queue', () => {
+    const offer = { offeredAt: ago(1), expiresAt: later(1) };
+    const rows = orderQueue(
+      [
+        worked('due-callback', 1, 60, 'callback', { callbackAt: ago(5) }),
+        lead('fresh'),
+        // 21:00 in Tokyo: outside calling hours, still claimable now.
+        lead('offered', { status: 'unassigned', offer, timezone: 'Asia/Tokyo', country: 'JP' }),
+        lead('waiting', { status: 'unassigned' }),
+      ],
+      NOW,
+    ).rows;
+    expect(rows.map((r) => [r.id, r.section])).toEqual([
+      ['offered', 'offered'],
+      ['due-callback', 'callback_due'],
+      ['fresh', 'new'],
+    ]);
+    expect(rows[0]?.reason).toBe(
+      'Offered to your team: first to claim gets it · Hot · demo request · 2 min old',
+    );
+  });
+});

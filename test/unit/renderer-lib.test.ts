@@ -5,7 +5,8 @@ import {
   parseCustomTime,
   wallTimeToUtc,
 } from '../../src/renderer/src/lib/callback-choices';
-import { actionFor, keyFor, SHORTCUTS } from '../../src/renderer/src/lib/keymap';
+import { actionFor, keyFor, SHORTCUTS, shortcutsFor } from '../../src/renderer/src/lib/keymap';
+import { makePlaybook } from '../../src/shared/playbook';
 import { afterNextPaint } from '../../src/renderer/src/lib/after-paint';
 import { Ticker } from '../../src/renderer/src/lib/ticker';
 import {
@@ -157,7 +158,18 @@ describe('the shortcut table', () => {
     expect(actionFor({ key: 'c', ctrlKey: false, metaKey: false, altKey: false })).toEqual({
       type: 'call',
     });
-    expect(actionFor({ key: 'x', ctrlKey: false, metaKey: false, altKey: false })).toBeNull();
+    expect(actionFor({ key: 'q', ctrlKey: false, metaKey: false, altKey: false })).toBeNull();
+  });
+
+  it("digits log the outcome the team's playbook puts on them", () => {
+    const key = (k: string) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false });
+    const playbook = makePlaybook({ dispositions: { voicemail: { offered: false } } });
+    expect(actionFor(key('2'), playbook)).toEqual({ type: 'outcome', disposition: 'callback' });
+    expect(actionFor(key('8'), playbook)).toBeNull(); // seven offered
+    expect(actionFor(key('2'))).toEqual({ type: 'outcome', disposition: 'voicemail' });
+    const outcomes = shortcutsFor(playbook).filter((s) => s.group === 'Log the outcome');
+    expect(outcomes.map((s) => s.keys[0])).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+    expect(actionFor(key('x'))).toEqual({ type: 'cancelCall' });
   });
 
   it('shows the key the handler listens to', () => {

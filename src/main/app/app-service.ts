@@ -17,6 +17,7 @@ import {
 } from '../../shared/app-api';
 import type { QueueItem } from '../../shared/client-api';
 import type { Lead } from '../../shared/lead';
+import { nextStepText } from '../../shared/outcome-effect';
 import { plainRow } from '../../shared/priority';
 import { fieldIssues } from '../../shared/validation';
 import {
@@ -238,7 +239,23 @@ export class AppService {
       };
     },
     'lead.get': ({ id }) => this.signedIn().getLead(id),
-    'lead.command': (command) => this.signedIn().execute(command),
+    'lead.command': async (command) => {
+      const core = this.signedIn();
+      const { mutationId, next } = await core.execute(command);
+      return next === undefined
+        ? { mutationId }
+        : { mutationId, scheduled: nextStepText(next, this.clock(), core.playbook) };
+    },
+    'lead.claim': async ({ leadId }) => {
+      await this.signedIn().claimLead(leadId);
+      return null;
+    },
+    'call.start': ({ leadId }) => this.signedIn().startCall(leadId),
+    'call.cancel': async () => {
+      await this.signedIn().cancelCall();
+      return null;
+    },
+    'playbook.get': () => Promise.resolve(this.signedIn().playbook),
     'status.get': () => this.signedIn().getStatus(),
     'rejected.list': () => this.signedIn().listRejected(),
     'rejected.dismiss': async ({ mutationId }) => {
@@ -431,6 +448,7 @@ export class AppService {
       if (doNotDisturb) return Promise.resolve();
       return this.options.notifier.show({ ...toast, silent: !sound });
     },
+    withdraw: (leadId: string) => this.options.notifier.withdraw?.(leadId),
   };
 
   /**

@@ -21,7 +21,7 @@ import type { StoredSession } from './app-service';
  * throws. Main and host come from one build, so the version only catches a stale out/ folder.
  *
  *   main -> host   init, request, secret.reply, toast.reply, close
- *   host -> main   ready, fatal, response, event, secret.load|save|clear, toast, link.open,
+ *   host -> main   ready, fatal, response, event, secret.load|save|clear, toast, toast.withdraw, link.open,
  *                  protocol.error, closed
  *
  * Ids: main numbers its requests, the host numbers its secret and toast asks; each side answers
@@ -90,6 +90,8 @@ const CLIENT_EVENT_TYPES = {
   'outcome.acked': true,
   rejected: true,
   'queue.changed': true,
+  'playbook.changed': true,
+  'call.changed': true,
   stopped: true,
   'invalid.message': true,
 } as const satisfies Record<ClientEvent['type'], true>;
@@ -164,6 +166,8 @@ export const FromHostSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('secret.save'), id, session: StoredSessionWireSchema }),
   z.strictObject({ kind: z.literal('secret.clear'), id }),
   z.strictObject({ kind: z.literal('toast'), id, toast: ToastSchema }),
+  /** Take a lead's toast down (a teammate claimed the offer); no answer. */
+  z.strictObject({ kind: z.literal('toast.withdraw'), leadId: z.string().min(1).max(64) }),
   z.strictObject({ kind: z.literal('link.open'), url: z.string().max(4096) }),
   z.strictObject({ kind: z.literal('protocol.error'), message: z.string() }),
   z.strictObject({ kind: z.literal('closed') }),

@@ -55,11 +55,14 @@ export function runHost(port: HostPort, options: HostOptions): void {
     port.send({ ...ask, id });
     return reply;
   });
-  const notifier = new ParentNotifier((toast) => {
-    const { id, reply } = toastAsks.open();
-    port.send({ kind: 'toast', id, toast });
-    return reply;
-  });
+  const notifier = new ParentNotifier(
+    (toast) => {
+      const { id, reply } = toastAsks.open();
+      port.send({ kind: 'toast', id, toast });
+      return reply;
+    },
+    (leadId) => port.send({ kind: 'toast.withdraw', leadId }),
+  );
 
   let service: Promise<AppService | null> | null = null;
   let closing: Promise<void> | null = null;
@@ -234,10 +237,17 @@ class ParentSecretStore implements SecretStore {
  * `notify.failed` event and otherwise ignores: a toast never breaks sync.
  */
 class ParentNotifier implements Notifier {
-  constructor(private readonly ask: (toast: Toast) => Promise<ToastOutcome>) {}
+  constructor(
+    private readonly ask: (toast: Toast) => Promise<ToastOutcome>,
+    private readonly tell: (leadId: string) => void,
+  ) {}
 
   async show(toast: Toast): Promise<void> {
     const outcome = await this.ask(toast);
     if (!outcome.ok) throw new Error(outcome.message);
+  }
+
+  withdraw(leadId: string): void {
+    this.tell(leadId);
   }
 }

@@ -1,12 +1,17 @@
 import { EventEmitter } from 'node:events';
+import { PlaybookSchema } from '../../shared/playbook-schema';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { uuidv7 } from '../../shared/ids';
 import type { Lead } from '../../shared/lead';
-import { orderQueue } from '../../shared/priority';
+import { outcomeEffect } from '../../shared/outcome-effect';
+import { DEFAULT_PLAYBOOK, outcomeProblem, type Playbook } from '../../shared/playbook';
+import { orderQueue, type PriorityOptions } from '../../shared/priority';
 import {
+  LeadSchema,
   LoginResponseSchema,
+  PLAYBOOK_PATH,
   SYNC_PROTOCOL_HEADER,
   SYNC_PROTOCOL_VERSION,
 } from '../../shared/sync-protocol';
@@ -14,6 +19,8 @@ import { fieldIssues, describeIssues } from '../../shared/validation';
 import {
   ClientCommandSchema,
   type ClientEvent,
+  type ExecuteResult,
+  type OpenCall,
   type LocalLead,
   type LocalTimelineEntry,
   type QueueItem,
@@ -36,6 +43,8 @@ import {
   findLocalLeadBodies,
   listLocalLeadKeys,
   listRejected,
+  putServerLead,
+  revokeLead,
   setState,
   STATE_KEYS,
 } from './store';
@@ -154,14 +163,25 @@ export class ClientCore {
   private engine: SyncEngine | null = null;
   /** The read of every lead in progress, if any: reads run one after another (summaries). */
   private reading: Promise<unknown> = Promise.resolve();
+  /** The server's playbook as last fetched (kept on disk), else the defaults. */
+  private playbookNow: Playbook;
+  /** The queue's ordering options, from the playbook (one object per playbook: see priority.ts). */
+  private priority: PriorityOptions;
+  private playbookFetched = false;
+  private closed = false;
+  /** Where and as whom this core syncs (set by `connect`): claims go straight to the server. */
+  private remote: { readonly serverUrl: string; readonly token: string } | null = null;
 
   private constructor(
     private readonly local: LocalDb,
     readonly clientId: string,
     readonly userId: string,
     clock: () => number,
+    playbook: Playbook,
   ) {
     this.clock = clock;
+    this.playbookNow = playbook;
+    this.priority = priorityOptions(playbook);
   }
 
   /** Opens the user's local database and starts syncing it. */
@@ -180,7 +200,14 @@ export class ClientCore {
     const local = await openLocalDb(file);
     try {
       const clientId = await ensureClientId(local.db);
-      return new ClientCore(local, clientId, options.userId, options.clock ?? Date.now);
+      const kept = await getState(local.db, STATE_KEYS.playbook);
+      return new ClientCore(
+        local,
+        clientId,
+        options.userId,
+        options.clock ?? Date.now,
+        parsePlaybook(kept) ?? DEFAULT_PLAYBOOK,
+      );
     } catch (error) {
       await local.close();
       throw error;
@@ -206,7 +233,125 @@ export class ClientCore {
       ...options.engine,
     });
     this.engine = engine;
+    this.remote = { serverUrl: options.serverUrl, token: options.session.token };
     engine.start();
+    const fetchPlaybook = () => {
+      if (this.playbookFetched) return;
+      this.refreshPlaybook(options.serverUrl, options.session.token).catch((error: unknown) => {
+        // Kept (or default) rules go on working; the next time the server is reachable, again.
+        if (!(error instanceof TransportError)) console.error('[client] playbook', error);
+      });
+    };
+    this.events.on('event', (event: ClientEvent) => {
+      if (event.type === 'online') fetchPlaybook();
+    });
+    fetchPlaybook();
+  }
+
+  /** What outcomes schedule, the retry ladder and calling hours this client works by. */
+  get playbook(): Playbook {
+    return this.playbookNow;
+  }
+
+  /** Fetches the server's playbook; a different one is kept on disk and announced. */
+  private async refreshPlaybook(serverUrl: string, token: string): Promise<void> {
+    const fetched = await requestJson('GET', `${serverUrl}${PLAYBOOK_PATH}`, PlaybookSchema, {
+      token,
+    });
+    if (this.closed) return;
+    this.playbookFetched = true;
+    const text = JSON.stringify(fetched);
+    if (text === JSON.stringify(this.playbookNow)) return;
+    await setState(this.local.db, STATE_KEYS.playbook, text);
+    this.playbookNow = fetched;
+    this.priority = priorityOptions(fetched);
+    // Views laid over with the old rules (a pending outcome's next step) are made again.
+    this.summaryCache.clear();
+    this.events.emit('event', { type: 'playbook.changed' } satisfies ClientEvent);
+    this.events.emit('event', { type: 'queue.changed' } satisfies ClientEvent);
+  }
+
+  /**
+   * The rep started a call (the app's "call" key): until its outcome is logged (or the rep says
+   * the call did not happen, `cancelCall`), the app keeps them on this lead. Kept on disk, so a
+   * restart brings them back to it.
+   */
+  async startCall(leadId: string): Promise<OpenCall> {
+    const open = await this.openCall();
+    if (open && open.leadId !== leadId) {
+      const other = await findLocalLead(this.local.db, open.leadId);
+      const name = other ? (JSON.parse(other.lead) as Lead).name : 'the lead you called';
+      throw new CommandError(`log how the call with ${name} went first`, [
+        { field: 'leadId', message: 'another call is open' },
+      ]);
+    }
+    if (open) return open;
+    const row = await findLocalLead(this.local.db, leadId);
+    if (!row) {
+      throw new CommandError('no such lead', [{ field: 'leadId', message: 'not in this queue' }]);
+    }
+    const lead = JSON.parse(row.lead) as Lead;
+    if (lead.offer && lead.assignedTo === null) {
+      const message = 'claim this lead first: it is offered to the whole team';
+      throw new CommandError(message, [{ field: 'leadId', message }]);
+    }
+    const call: OpenCall = { leadId, startedAt: new Date(this.clock()).toISOString() };
+    await setState(this.local.db, STATE_KEYS.openCall, JSON.stringify(call));
+    this.events.emit('event', { type: 'call.changed', call } satisfies ClientEvent);
+    return call;
+  }
+
+  /**
+   * Claims a lead offered to the team (claim mode): first to claim wins, so this goes to the
+   * server at once, never through the outbox (an offline claim would be a promise nobody can
+   * keep). Won: the lead is stored as the server answered and is the rep's. Lost: the lead
+   * leaves this queue with why, and a CommandError says it.
+   */
+  async claimLead(leadId: string): Promise<Lead> {
+    const remote = this.remote;
+    if (!remote) throw new CommandError('not connected to the server', []);
+    const url = `${remote.serverUrl}/api/v1/leads/${encodeURIComponent(leadId)}/claim`;
+    let lead: Lead;
+    try {
+      ({ lead } = await requestJson('POST', url, ClaimResponseSchema, { token: remote.token }));
+    } catch (error) {
+      if (!(error instanceof TransportError)) throw error;
+      const lost = CLAIM_LOST[error.code ?? ''];
+      if (lost) {
+        await revokeLead(this.local.db, leadId, lost, this.clock());
+        this.events.emit('event', {
+          type: 'lead.revoked',
+          leadId,
+          reason: lost,
+        } satisfies ClientEvent);
+        this.events.emit('event', { type: 'queue.changed' } satisfies ClientEvent);
+        throw new CommandError(lost, [{ field: 'leadId', message: lost }]);
+      }
+      const message =
+        error.status === 0
+          ? 'cannot reach the server: a lead can only be claimed online'
+          : error.code === 'at_capacity'
+            ? 'you hold as many untouched leads as you can take: work one first'
+            : error.status === 404
+              ? 'no such lead'
+              : error.message;
+      throw new CommandError(message, [{ field: 'leadId', message }]);
+    }
+    await putServerLead(this.local.db, lead, null);
+    this.events.emit('event', { type: 'queue.changed' } satisfies ClientEvent);
+    this.engine?.pullSoon(); // its timeline, and the cursor past this change
+    return lead;
+  }
+
+  /** The call did not happen (no answer tone, wrong key): nothing to log. */
+  async cancelCall(): Promise<void> {
+    if (!(await this.openCall())) return;
+    await setState(this.local.db, STATE_KEYS.openCall, '');
+    this.events.emit('event', { type: 'call.changed', call: null } satisfies ClientEvent);
+  }
+
+  async openCall(): Promise<OpenCall | null> {
+    return parseOpenCall(await getState(this.local.db, STATE_KEYS.openCall));
   }
 
   /**
@@ -232,7 +377,7 @@ export class ClientCore {
    * outbox row is the optimistic change: what the rep sees is the server's copy with the outbox
    * laid over it). Resolves once it is on disk; the push follows on its own.
    */
-  async execute(input: unknown): Promise<{ mutationId: number }> {
+  async execute(input: unknown): Promise<ExecuteResult> {
     const parsed = ClientCommandSchema.safeParse(input);
     if (!parsed.success) {
       const fields = fieldIssues(parsed.error);
@@ -241,9 +386,42 @@ export class ClientCore {
     const command = parsed.data;
     const now = this.clock();
     const occurredAt = new Date(now).toISOString();
+    let next: ExecuteResult['next'];
+    let endsCall = false;
+    const view = 'leadId' in command ? await this.getLead(command.leadId) : null;
+    if (view && view.revoked === null && view.lead.offer && view.lead.assignedTo === null) {
+      // Offered to the team, nobody's yet: the server would refuse it (and a refused outcome
+      // is a call lost from the rep's record).
+      const message = 'claim this lead first: it is offered to the whole team';
+      throw new CommandError(message, [{ field: 'leadId', message }]);
+    }
+    if (command.type === 'logOutcome') {
+      // Refused here rather than by the server later: an outcome in the outbox must be one the
+      // server takes (a rejected call would be a call lost from the rep's record).
+      const problem = outcomeProblem(this.playbookNow, command.disposition, command.reasonCode);
+      if (problem) {
+        const field = problem.includes('reason') ? 'reasonCode' : 'disposition';
+        throw new CommandError(problem, [{ field, message: problem }]);
+      }
+      if (view && view.revoked === null) {
+        next = outcomeEffect(
+          view.lead,
+          {
+            disposition: command.disposition,
+            at: now,
+            callbackAt: command.callbackAt === undefined ? null : Date.parse(command.callbackAt),
+            reasonCode: command.reasonCode ?? null,
+          },
+          this.playbookNow,
+        ).next;
+      }
+      endsCall = (await this.openCall())?.leadId === command.leadId;
+    }
     const mutationId = await this.local.db.transaction().execute(async (trx) => {
       switch (command.type) {
         case 'logOutcome':
+          // The call is logged: the app lets the rep move on (in the same transaction).
+          if (endsCall) await setState(trx, STATE_KEYS.openCall, '');
           return enqueue(
             trx,
             'logOutcome',
@@ -253,6 +431,7 @@ export class ClientCore {
               disposition: command.disposition,
               ...(command.note && { note: command.note }),
               ...(command.callbackAt && { callbackAt: command.callbackAt }),
+              ...(command.reasonCode && { reasonCode: command.reasonCode }),
             },
             occurredAt,
             now,
@@ -297,8 +476,10 @@ export class ClientCore {
       name: command.type,
     } satisfies ClientEvent);
     this.events.emit('event', { type: 'queue.changed' } satisfies ClientEvent);
+    if (endsCall)
+      this.events.emit('event', { type: 'call.changed', call: null } satisfies ClientEvent);
     this.engine?.pushSoon();
-    return { mutationId };
+    return next === undefined ? { mutationId } : { mutationId, next };
   }
 
   /** The rep's queue in priority order (revoked and finished leads are not in it). */
@@ -307,7 +488,7 @@ export class ClientCore {
     const byId = new Map(views.filter((v) => v.revoked === null).map((v) => [v.lead.id, v]));
     const leads = [...byId.values()].map((v) => v.lead);
     await this.prepareInSlices(leads, now);
-    const order = orderQueue(leads, now);
+    const order = orderQueue(leads, now, this.priority);
     return order.rows.flatMap((row) => {
       const view = byId.get(row.id);
       return view ? [{ lead: view.lead, row, pending: view.pending }] : [];
@@ -325,7 +506,7 @@ export class ClientCore {
     const fresh = leads.filter((lead) => !this.preparedLeads.has(lead));
     if (fresh.length > ORDER_SLICE) {
       for (let i = 0; i < fresh.length; i += ORDER_SLICE) {
-        orderQueue(fresh.slice(i, i + ORDER_SLICE), now);
+        orderQueue(fresh.slice(i, i + ORDER_SLICE), now, this.priority);
         await yieldToEventLoop();
       }
     }
@@ -344,7 +525,7 @@ export class ClientCore {
     const row = await findLocalLead(this.local.db, id);
     if (!row) return null;
     const pending = (await allPending(this.local.db)).filter((m) => leadIdOf(m) === id);
-    return toView(row, pending);
+    return toView(row, pending, this.playbookNow);
   }
 
   async getStatus(): Promise<SyncStatus> {
@@ -357,6 +538,7 @@ export class ClientCore {
       rejected: (await listRejected(db)).length,
       receivingLeads: receiving === null ? null : receiving === 'true',
       stopped: this.engine?.stopped ?? null,
+      openCall: await this.openCall(),
     };
   }
 
@@ -382,6 +564,7 @@ export class ClientCore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.engine?.stop();
     // A read in flight finishes (or fails) before the database goes.
     await this.reading.catch(() => undefined);
@@ -450,7 +633,12 @@ export class ClientCore {
         if (!row) continue; // deleted between the two reads: gone from this answer too
         const timeline =
           row.timeline === null ? [] : (JSON.parse(row.timeline) as LocalTimelineEntry[]);
-        const view = overlay(JSON.parse(row.lead) as Lead, timeline, miss.pending);
+        const view = overlay(
+          JSON.parse(row.lead) as Lead,
+          timeline,
+          miss.pending,
+          this.playbookNow,
+        );
         const summary: LeadSummary = {
           lead: view.lead,
           pending: view.pending,
@@ -498,10 +686,11 @@ function revokedOf(row: {
 function toView(
   row: { lead: string; timeline: string; revoked_reason: string | null; revoked_at: number | null },
   pending: readonly PendingMutation[],
+  playbook: Playbook,
 ): LocalLead {
   const server = JSON.parse(row.lead) as Lead;
   const timeline = JSON.parse(row.timeline) as LocalTimelineEntry[];
-  const view = overlay(server, timeline, pending);
+  const view = overlay(server, timeline, pending, playbook);
   return {
     lead: view.lead,
     timeline: view.timeline,
@@ -509,6 +698,46 @@ function toView(
     revoked: revokedOf(row),
   };
 }
+
+/** The queue's ordering by the playbook's ladder and calling hours. */
+function priorityOptions(playbook: Playbook): PriorityOptions {
+  return {
+    retryLadder: playbook.retryLadder,
+    callingHours: playbook.callingHours.default,
+    callingHoursByPlace: playbook.callingHours.byPlace,
+  };
+}
+
+/** A kept playbook, or null when there is none or it no longer parses (then the defaults). */
+function parsePlaybook(text: string | null): Playbook | null {
+  if (!text) return null;
+  try {
+    const parsed = PlaybookSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+const OpenCallSchema = z.strictObject({ leadId: z.string().min(1), startedAt: z.string() });
+
+function parseOpenCall(text: string | null): OpenCall | null {
+  if (!text) return null;
+  try {
+    const parsed = OpenCallSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+const ClaimResponseSchema = z.object({ lead: LeadSchema });
+
+/** Claims that lost: the lead leaves this rep's queue with this reason. */
+const CLAIM_LOST: Readonly<Record<string, string>> = {
+  already_claimed: 'a teammate claimed it first',
+  offer_expired: 'the offer ended before you claimed it',
+};
 
 function safeName(id: string): string {
   return id.replace(/[^A-Za-z0-9_-]/g, '_');

@@ -321,7 +321,10 @@ export class SyncEngine {
     });
     this.pullFailures = 0;
     this.setOnline();
-    for (const r of revoked) this.o.emit({ type: 'lead.revoked', ...r });
+    for (const r of revoked) {
+      this.toasts.withdraw(r.leadId);
+      this.o.emit({ type: 'lead.revoked', ...r });
+    }
     this.toasts.add(fresh);
     this.o.emit({ type: 'synced', changes: res.changes.length, revoked: revoked.length });
     if (res.changes.length > 0) this.o.emit({ type: 'queue.changed' });
@@ -451,6 +454,8 @@ export class SyncEngine {
   }
 
   private async onRevoked(leadId: string, reason: string): Promise<void> {
+    // An offer a teammate claimed (or a lead moved away): its toast goes too.
+    this.toasts.withdraw(leadId);
     await revokeLead(this.o.db, leadId, reason, this.clock());
     this.o.emit({ type: 'lead.revoked', leadId, reason });
     this.o.emit({ type: 'queue.changed' });

@@ -18,6 +18,11 @@ export interface Toast {
 
 export interface Notifier {
   show(toast: Toast): Promise<void>;
+  /**
+   * Takes the lead's toast off the screen where the platform can (a lead offered to the team
+   * that a teammate claimed). Optional: node-notifier cannot, and the toast then times out.
+   */
+  withdraw?(leadId: string): void;
 }
 
 const TIER_LABEL = { hot: 'Hot', warm: 'Warm', cold: 'Cold' } as const;
@@ -26,7 +31,11 @@ const TIER_LABEL = { hot: 'Hot', warm: 'Warm', cold: 'Cold' } as const;
 export function leadToast(lead: Lead): Toast {
   const signal = lead.signals[0]?.type.replace(/_/g, ' ');
   const body = [lead.company, signal, lead.source].filter(Boolean).join(' · ');
-  return { title: `${TIER_LABEL[lead.tier]} lead: ${lead.name}`, body, leadId: lead.id };
+  // Claim mode: the whole team is told, the first to claim gets it.
+  const title = lead.offer
+    ? `${TIER_LABEL[lead.tier]} lead to claim: ${lead.name}`
+    : `${TIER_LABEL[lead.tier]} lead: ${lead.name}`;
+  return { title, body, leadId: lead.id };
 }
 
 export function summaryToast(leads: readonly Lead[]): Toast {
@@ -112,6 +121,16 @@ export class ToastBatcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.held = [];
+  }
+
+  /** The lead is no longer the rep's: not toasted if still held, taken down if shown. */
+  withdraw(leadId: string): void {
+    this.held = this.held.filter((l) => l.id !== leadId);
+    try {
+      this.notifier.withdraw?.(leadId);
+    } catch (error) {
+      this.report({ error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   private send(leads: readonly Lead[]): void {

@@ -1,4 +1,6 @@
-import { DISPOSITION_INFO } from '../../shared/dispositions';
+import { outcomeEffect } from '../../shared/outcome-effect';
+import { DEFAULT_PLAYBOOK, type Playbook } from '../../shared/playbook';
+import { isoMs } from '../../shared/iso-time';
 import type { Lead } from '../../shared/lead';
 import { MutationArgsSchemas, type MutationName } from '../../shared/sync-protocol';
 import type { LocalTimelineEntry } from '../../shared/client-api';
@@ -22,6 +24,7 @@ export function overlay(
   lead: Lead,
   timeline: readonly LocalTimelineEntry[],
   pending: readonly PendingMutation[],
+  playbook: Playbook = DEFAULT_PLAYBOOK,
 ): { lead: Lead; timeline: LocalTimelineEntry[]; pending: number } {
   let view: Lead = lead;
   const entries: LocalTimelineEntry[] = [...timeline];
@@ -31,7 +34,7 @@ export function overlay(
     // Already in the server's copy (applied, and its ack lost or not yet settled): laying it
     // over again would count the call twice.
     if (onServer.has(effectIdOf(m) ?? '')) continue;
-    const applied = applyOne(view, m);
+    const applied = applyOne(view, m, playbook);
     if (!applied) continue;
     view = applied.lead;
     if (m.acked) {
@@ -47,6 +50,7 @@ export function overlay(
 function applyOne(
   lead: Lead,
   m: PendingMutation,
+  playbook: Playbook,
 ): { lead: Lead; entry: LocalTimelineEntry | null } | null {
   const entry = (type: string, data: Record<string, unknown>): LocalTimelineEntry => ({
     id: `pending-${m.mutationId}`,
@@ -60,8 +64,18 @@ function applyOne(
     case 'logOutcome': {
       const a = MutationArgsSchemas.logOutcome.safeParse(m.args);
       if (!a.success || a.data.leadId !== lead.id) return null;
-      const effect = DISPOSITION_INFO[a.data.disposition].effect;
-      const open = effect === 'retry' || effect === 'callback';
+      // What the server will do with it (the same function, the same playbook).
+      const effect = outcomeEffect(
+        lead,
+        {
+          disposition: a.data.disposition,
+          at: isoMs(m.occurredAt),
+          callbackAt: a.data.callbackAt === undefined ? null : isoMs(a.data.callbackAt),
+          reasonCode: a.data.reasonCode ?? null,
+        },
+        playbook,
+      );
+      const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
       return {
         lead: {
           ...lead,
@@ -69,13 +83,16 @@ function applyOne(
           lastAttemptAt: m.occurredAt,
           lastDisposition: a.data.disposition,
           firstTouchAt: lead.firstTouchAt ?? m.occurredAt,
-          status: open ? 'working' : effect,
-          callbackAt: open ? (a.data.callbackAt ?? null) : null,
+          status: effect.status,
+          callbackAt: a.data.callbackAt && effect.callbackAt !== null ? a.data.callbackAt : null,
+          nextAttemptAt: isoOrNull(effect.nextAttemptAt),
+          closeReason: effect.closeReason,
         },
         entry: entry('outcome', {
           disposition: a.data.disposition,
           ...(a.data.note && { note: a.data.note }),
           ...(a.data.callbackAt && { callbackAt: a.data.callbackAt }),
+          ...(a.data.reasonCode && { reasonCode: a.data.reasonCode }),
         }),
       };
     }

@@ -20,6 +20,10 @@ export const STATE_KEYS = {
   cursor: 'pull_cursor',
   lastSyncAt: 'last_sync_at',
   receivingLeads: 'receiving_leads',
+  /** The call the rep started and has not logged (client-api OpenCall, JSON). */
+  openCall: 'open_call',
+  /** The server's playbook as last fetched (JSON): outcomes work offline by it. */
+  playbook: 'playbook',
 } as const;
 type StateKey = (typeof STATE_KEYS)[keyof typeof STATE_KEYS];
 

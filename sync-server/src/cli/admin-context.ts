@@ -10,6 +10,7 @@ import type { Db } from '../repos/db-types';
 import { Dispatcher } from '../routing/dispatcher';
 import { Router, type Presence } from '../routing/router';
 import { Accounts } from '../services/accounts';
+import { AwayService } from '../lifecycle/away';
 import { CommandFailure } from './errors';
 
 /**
@@ -31,6 +32,8 @@ export interface AdminContext {
   readonly createdDatabase: boolean;
   readonly db: Db;
   readonly accounts: Accounts;
+  /** Away periods, stored for the running server to start and end. */
+  readonly away: AwayService;
   /** Waits for pending writes, then closes the database so the process can exit. */
   close(): Promise<void>;
 }
@@ -71,12 +74,19 @@ export async function openAdminContext(options: AdminContextOptions): Promise<Ad
 
   const writes = new WriteQueue(sqlite.db);
   const clock = Date.now;
-  const dispatcher = new Dispatcher(
+  const router = new Router(config.routing, NOBODY_ONLINE, undefined, { clock });
+  const dispatcher = new Dispatcher(writes, router, NOBODY_LISTENING, clock);
+  // Stores away periods only: their start and end run on the server, which can tell the reps.
+  const away = new AwayService({
     writes,
-    new Router(config.routing, NOBODY_ONLINE),
-    NOBODY_LISTENING,
+    readDb: sqlite.db,
+    router,
+    dispatcher,
+    notifier: NOBODY_LISTENING,
     clock,
-  );
+    moveCallbacks: config.lifecycle.away.moveCallbacks,
+    runTransitions: false,
+  });
   const accounts = new Accounts({
     db: sqlite.db,
     writes,
@@ -90,6 +100,7 @@ export async function openAdminContext(options: AdminContextOptions): Promise<Ad
     createdDatabase,
     db: sqlite.db,
     accounts,
+    away,
     async close() {
       await writes.close();
       await sqlite.close();

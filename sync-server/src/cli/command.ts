@@ -38,4 +38,10 @@ export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   capacity: '--capacity',
   active: '--active',
   receivingLeads: '--receiving-leads',
+  assignment: '--assignment',
+  from: '--from',
+  until: '--until',
+  reason: '--reason',
+  // `users away`: the user is given by email; a 422 on `id` is about that user.
+  id: '--email',
 };

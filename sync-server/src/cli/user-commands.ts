@@ -1,4 +1,6 @@
+import { SetAwaySchema, type AwayPeriod } from '../../../src/shared/away';
 import { CreateUserSchema, UpdateUserSchema, type User } from '../../../src/shared/user';
+import type { AwayActor } from '../lifecycle/away';
 import { toUser } from '../domain/mappers';
 import { listUsers } from '../repos/users';
 import { FLAG_OF_FIELD, type Command, type CommandContext } from './command';
@@ -231,4 +233,65 @@ function describeChanges(user: User, fields: readonly string[]): string {
     .join(', ');
 }
 
-export const USER_COMMANDS: readonly Command[] = [usersCreate, usersList, usersUpdate];
+/** The admin CLI acts as an admin with no user of its own. */
+const CLI_ACTOR: AwayActor = { id: null, role: 'admin', teamId: null };
+
+const usersAway: Command = {
+  name: 'users away',
+  summary: 'mark a rep away (no leads, untouched ones handed on), end it early, or show it',
+  flags: {
+    email: { type: 'string', value: 'EMAIL', description: 'the rep', required: true },
+    until: { type: 'string', value: 'ISO_TIME', description: 'back at, e.g. 2026-12-24T17:00:00Z' },
+    from: { type: 'string', value: 'ISO_TIME', description: 'away from (default now)' },
+    reason: { type: 'string', value: 'TEXT', description: 'shown with the period' },
+    end: { type: 'boolean', description: 'end the period now (or call off one to come)' },
+  },
+  examples: [
+    'users away --email ann@acme.com --until 2026-12-24T17:00:00Z --reason holiday',
+    'users away --email ann@acme.com --end',
+  ],
+  async run({ flags, out, admin }) {
+    const ending = flags.boolean('end');
+    const setting = flags.has('until') || flags.has('from') || flags.has('reason');
+    if (ending && setting) throw new UsageError('--end takes no --until, --from or --reason');
+    const input = setting
+      ? validateFlags(
+          SetAwaySchema,
+          {
+            until: flags.string('until'),
+            ...(flags.has('from') && { from: flags.string('from') }),
+            ...(flags.has('reason') && { reason: flags.string('reason') }),
+          },
+          FLAG_OF_FIELD,
+        )
+      : null;
+    const { db, away } = await admin();
+    const user = await requireUserByEmail(db, flags.requiredString('email'));
+    if (input) {
+      const period = await away.set(CLI_ACTOR, user.id, input);
+      out.result({ away: period }, () => `${describeAway(user.email, period)}. ${SERVER_NOTE}`);
+    } else if (ending) {
+      const period = await away.end(CLI_ACTOR, user.id);
+      out.result(
+        { away: period },
+        () =>
+          `${user.email}: ${period.startedAt === null ? 'the away period was called off' : 'back now'}. ${SERVER_NOTE}`,
+      );
+    } else {
+      const period = await away.get(CLI_ACTOR, user.id);
+      out.result({ away: period }, () =>
+        period ? describeAway(user.email, period) : `${user.email} is not marked away.`,
+      );
+    }
+  },
+};
+
+const SERVER_NOTE =
+  'The running server hands on leads at the start and levels fairness at the end (within a minute).';
+
+function describeAway(email: string, period: AwayPeriod): string {
+  const reason = period.reason ? ` (${period.reason})` : '';
+  return `${email} is away from ${shortDate(period.from)} until ${shortDate(period.until)} UTC${reason}`;
+}
+
+export const USER_COMMANDS: readonly Command[] = [usersCreate, usersList, usersUpdate, usersAway];

@@ -43,7 +43,10 @@ export function loadConfig(options: {
   if (port !== undefined && port !== '') server.port = /^\d+$/.test(port) ? Number(port) : port;
   if (env.POUNCE_HOST) server.host = env.POUNCE_HOST;
   if (env.POUNCE_DATA_DIR) server.dataDir = env.POUNCE_DATA_DIR;
-  const result = ConfigSchema.safeParse({ ...merged, server });
+  // The sealing key's file is often a mounted secret: its path comes from the environment.
+  const sources = { ...(merged.sources as Record<string, unknown> | undefined) };
+  if (env.POUNCE_SOURCES_KEY_FILE) sources.keyFile = env.POUNCE_SOURCES_KEY_FILE;
+  const result = ConfigSchema.safeParse({ ...merged, server, sources });
   if (!result.success) {
     const where = options.file ? `config file ${options.file}` : 'configuration';
     throw new ConfigError(`invalid ${where}: ${describeIssues(fieldIssues(result.error))}`);

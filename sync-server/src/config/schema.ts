@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { isCountryCode } from '../../../src/shared/countries';
+import { DISPOSITIONS } from '../../../src/shared/dispositions';
+import { playbookFromConfig } from '../lifecycle/playbook-config';
 
 /*
  * The sync-server configuration: one schema, every key with a default and a one-line doc.
@@ -187,6 +189,13 @@ const RoutingSchema = z
     /** Team for leads no rule matches; null means the oldest team. */
     defaultTeam: z.string().min(1).nullable().default(null),
     rules: z.array(RoutingRuleSchema).default([]),
+    /** Teams in claim mode ("first to claim", set per team): how their offers work. */
+    claim: z
+      .strictObject({
+        /** An offer nobody claimed within this many seconds goes to fair routing; null: never. */
+        fallbackAfterSeconds: z.number().int().min(1).max(86_400).nullable().default(120),
+      })
+      .prefault({}),
   })
   .prefault({});
 
@@ -205,6 +214,8 @@ const SourcesSchema = z
      * Keep it out of database backups for the sealing to protect a leaked database.
      */
     keyFile: z.string().min(1).nullable().default(null),
+    /** Failed deliveries (bad signature or key, unreadable body) recorded per source per hour. */
+    maxFailedRecordsPerHour: z.number().int().min(1).max(1_000_000).default(1_000),
     /** Public base URL of this server, to print full webhook URLs (e.g. https://leads.acme.com). */
     publicUrl: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -215,12 +226,88 @@ const SourcesSchema = z
 
 const share = z.number().min(0.05).max(20);
 
+const clock = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'must be "HH:MM"');
+const reasonCode = z.strictObject({
+  code: z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, 'must be snake_case, e.g. no_budget'),
+  label: z.string().trim().min(1).max(100),
+});
+/** One rung of the retry ladder: a delay, or a lead-local time some days later. */
+const retryStep = z.union([
+  z.strictObject({
+    afterMinutes: z
+      .number()
+      .min(1)
+      .max(30 * 24 * 60),
+  }),
+  z.strictObject({ days: z.number().int().min(1).max(60), at: clock }),
+]);
+const partialHours = z.strictObject({
+  start: clock.optional(),
+  end: clock.optional(),
+  weekends: z.boolean().optional(),
+});
+
+/** What every outcome schedules (src/shared/playbook.ts; docs/lifecycle.md). */
+const CadenceSchema = z
+  .strictObject({
+    /** The wait after each attempt that reached nobody; attempts allowed = steps + 1. */
+    retryLadder: z
+      .array(retryStep)
+      .max(30)
+      .default([
+        { afterMinutes: 10 },
+        { afterMinutes: 60 },
+        { afterMinutes: 240 },
+        { days: 1, at: '10:00' },
+        { days: 2, at: '10:00' },
+      ]),
+    /** Where a lead goes when the ladder's last attempt reached nobody. */
+    whenLadderEnds: z.enum(['nurture', 'closed']).default('nurture'),
+    /** Per outcome: label, whether it is offered, its reason codes and whether one is required. */
+    dispositions: z
+      .partialRecord(
+        z.enum(DISPOSITIONS),
+        z.strictObject({
+          label: z.string().trim().min(1).max(100).optional(),
+          offered: z.boolean().optional(),
+          reasons: z.array(reasonCode).max(50).optional(),
+          reasonRequired: z.boolean().optional(),
+        }),
+      )
+      .default({}),
+  })
+  .prefault({});
+
+/** Lead-local calling hours; `byPlace` keys are "CC" or "CC-REGION" (e.g. "DE", "US-CA"). */
+const CallingHoursSchema = z
+  .strictObject({
+    start: clock.default('08:00'),
+    end: clock.default('21:00'),
+    weekends: z.boolean().default(true),
+    byPlace: z
+      .record(
+        z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be "CC" or "CC-REGION"'),
+        partialHours,
+      )
+      .default({}),
+  })
+  .prefault({});
+
 const LifecycleSchema = z
   .strictObject({
     /** The same person (email or phone) asking again within this many days joins their lead. */
     repeatInquiry: z
       .strictObject({ windowDays: z.number().min(0).max(3650).default(30) })
       .prefault({}),
+    /** Away periods (docs/lifecycle.md, "Claim mode and away periods"). */
+    away: z
+      .strictObject({
+        /** Also hand on the rep's callbacks and worked leads, not only their untouched ones. */
+        moveCallbacks: z.boolean().default(false),
+      })
+      .prefault({}),
+    cadence: CadenceSchema,
+    callingHours: CallingHoursSchema,
     /** The SLA escalation ladder for untouched leads (sync-server/src/lifecycle). */
     sla: z
       .strictObject({
@@ -249,7 +336,18 @@ const LifecycleSchema = z
         path: ['reassignAtShare'],
       }),
   })
-  .prefault({});
+  .prefault({})
+  .superRefine((lifecycle, ctx) => {
+    // Checks what the shapes alone cannot: an end before a start, a required reason with none
+    // listed, nothing offered.
+    try {
+      playbookFromConfig(lifecycle);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const path = message.startsWith('callingHours') ? ['callingHours'] : ['cadence'];
+      ctx.addIssue({ code: 'custom', message, path });
+    }
+  });
 
 export const ConfigSchema = z.strictObject({
   server: ServerSchema,

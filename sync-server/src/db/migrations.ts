@@ -1,5 +1,6 @@
 import type { Database } from './schema';
-import { m0005_lifecycle, m0006_repeat_inquiries } from '../lifecycle/tables';
+import { m0005_lifecycle, m0006_repeat_inquiries, m0007_cadence } from '../lifecycle/tables';
+import { m0008_claim_and_away } from '../lifecycle/claim-tables';
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 
 /*
@@ -290,6 +291,17 @@ const m0004_lead_sources: Migration = {
   },
 };
 
+/** Failed deliveries per source and time: their hourly cap is checked on every failure. */
+const m0009_delivery_failures: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex('source_deliveries_failures')
+      .on('source_deliveries')
+      .columns(['source_id', 'status', 'received_at'])
+      .execute();
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001_initial,
   '0002_teams_created_index': m0002_teams_created_index,
@@ -297,6 +309,9 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004_lead_sources': m0004_lead_sources,
   '0005_lifecycle': m0005_lifecycle,
   '0006_repeat_inquiries': m0006_repeat_inquiries,
+  '0007_cadence': m0007_cadence,
+  '0008_claim_and_away': m0008_claim_and_away,
+  '0009_delivery_failures': m0009_delivery_failures,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

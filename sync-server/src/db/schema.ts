@@ -1,6 +1,8 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Disposition } from '../../../src/shared/dispositions';
 import type { LeadDeadlinesTable } from '../lifecycle/tables';
+import type { AwayPeriodsTable, LeadOffersTable } from '../lifecycle/claim-tables';
+import type { TeamAssignment } from '../../../src/shared/user';
 
 /*
  * Table types for the sync-server database. Portable across SQLite and PostgreSQL:
@@ -11,6 +13,8 @@ export interface TeamsTable {
   id: string;
   name: string;
   created_at: number;
+  /** How new leads find a rep: fair routing, or offered to all ("first to claim"). */
+  assignment: Generated<TeamAssignment>;
 }
 
 export interface UsersTable {
@@ -91,6 +95,13 @@ export interface LeadsTable {
   inquiries: number;
   /** The latest inquiry, epoch ms (received_at for the first). */
   last_inquiry_at: number;
+  /** When the next attempt is due (retry ladder or callback); null once it left the queue. */
+  next_attempt_at: number | null;
+  /** Why it left the queue (a playbook reason code), if it did without a win. */
+  close_reason: string | null;
+  /** Claim mode: when the lead was offered (null when it is not on offer), and when it expires. */
+  offered_at: number | null;
+  offer_expires_at: number | null;
 }
 
 export interface LeadEventsTable {
@@ -165,6 +176,8 @@ export interface OutcomesTable {
   /** The client's clock, as sent. */
   client_occurred_at: string;
   recorded_at: number;
+  /** Why (closed, back to nurture): a reason code of the playbook. */
+  reason_code: string | null;
 }
 
 /**
@@ -231,9 +244,12 @@ export interface Database {
   lead_sources: LeadSourcesTable;
   source_deliveries: SourceDeliveriesTable;
   lead_deadlines: LeadDeadlinesTable;
+  lead_offers: LeadOffersTable;
+  away_periods: AwayPeriodsTable;
 }
 
 export type TeamRow = Selectable<TeamsTable>;
+export type NewTeamRow = Insertable<TeamsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type NewUserRow = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;

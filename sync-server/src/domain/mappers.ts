@@ -23,7 +23,7 @@ export function toUser(row: UserRow): User {
 }
 
 export function toTeam(row: TeamRow): Team {
-  return { id: row.id, name: row.name };
+  return { id: row.id, name: row.name, assignment: row.assignment };
 }
 
 export function toLead(row: LeadRow): Lead {
@@ -60,6 +60,12 @@ export function toLead(row: LeadRow): Lead {
     updatedAt: iso(row.updated_at),
     inquiries: Number(row.inquiries),
     lastInquiryAt: iso(row.last_inquiry_at),
+    nextAttemptAt: isoOrNull(row.next_attempt_at),
+    closeReason: row.close_reason,
+    offer:
+      row.offered_at === null
+        ? null
+        : { offeredAt: iso(row.offered_at), expiresAt: isoOrNull(row.offer_expires_at) },
   };
 }
 

@@ -5,6 +5,7 @@ import type { Accounts } from '../services/accounts';
 import { RequestAuth } from './auth';
 import { installErrorHandling } from './errors';
 import { adminRoutes } from './routes/admin-routes';
+import { claimAwayRoutes } from './routes/claim-away-routes';
 import { authRoutes } from './routes/auth-routes';
 import { leadRoutes } from './routes/lead-routes';
 import { sourceRoutes } from './routes/source-routes';
@@ -13,6 +14,8 @@ import type { SyncService } from '../sync/sync-service';
 import type { LeadActions } from '../services/lead-actions';
 import type { SourceAdmin } from '../sources/source-admin';
 import type { WebhookIntake } from '../sources/webhook-intake';
+import type { AwayService } from '../lifecycle/away';
+import type { Claims } from '../routing/claims';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -24,6 +27,8 @@ export interface AppDeps {
   readonly leadActions: LeadActions;
   readonly sources: SourceAdmin;
   readonly webhooks: WebhookIntake;
+  readonly claims: Claims;
+  readonly away: AwayService;
   readonly defaultCountry: string;
   readonly clock: () => number;
   readonly trustProxy: boolean;
@@ -60,5 +65,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   syncRoutes(app, { auth, sync: deps.sync, leadActions: deps.leadActions });
   sourceRoutes(app, { auth, sources: deps.sources, webhooks: deps.webhooks });
+  claimAwayRoutes(app, { auth, claims: deps.claims, away: deps.away });
   return app;
 }

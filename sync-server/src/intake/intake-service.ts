@@ -97,10 +97,11 @@ export class IntakeService {
     const { score, tier, salesReady, reasons } = this.deps.scoreLead(input, now);
     const team = await this.deps.router.chooseTeam(trx, input);
     const ruleName = team.rule?.name ?? null;
-    // The rep is chosen before the insert, so the lead is stored once, already assigned.
+    // The rep is chosen before the insert, so the lead is stored once, already assigned. A claim
+    // team's lead is stored waiting, then offered to every eligible rep (below).
     const choice =
-      salesReady && team.teamId !== null
-        ? await this.deps.router.pickRep(trx, team.teamId, ruleName)
+      salesReady && team.teamId !== null && team.assignment === 'fair'
+        ? await this.deps.router.pickRep(trx, team.teamId, ruleName, { now })
         : null;
     const row: LeadRow = {
       id: uuidv7(now),
@@ -138,6 +139,10 @@ export class IntakeService {
       phone_key: keys.phoneKey,
       inquiries: 1,
       last_inquiry_at: Math.min(input.receivedAt, now),
+      next_attempt_at: null,
+      close_reason: null,
+      offered_at: null,
+      offer_expires_at: null,
     };
     await insertLead(trx, row);
     await insertLeadEvent(trx, {
@@ -150,13 +155,21 @@ export class IntakeService {
       await insertIdempotencyKey(trx, origin.originId, origin.idempotencyKey, row.id, now);
     }
 
-    const lead = toLead(row);
+    let lead = toLead(row);
+    const offers =
+      salesReady && team.assignment === 'claim' ? await this.deps.router.offer(trx, row, now) : [];
     if (!salesReady) {
       await insertLeadEvent(trx, {
         leadId: row.id,
         type: 'nurtured',
         at: now,
         data: { reason: `score ${score} is below the sales-ready threshold` },
+      });
+    } else if (offers.length > 0) {
+      const offered = toLead(offers[0]?.lead ?? row);
+      lead = offered;
+      afterCommit(() => {
+        for (const o of offers) this.deps.notifier.leadAssigned(o.userId, offered, o.reason);
       });
     } else if (!choice) {
       await insertLeadEvent(trx, {
@@ -200,14 +213,17 @@ export class IntakeService {
       );
     }
     let row = outcome.lead;
-    if (outcome.needsRouting) {
-      const assignment = await this.deps.router.assign(trx, row, now);
-      if (assignment) {
-        row = assignment.lead;
+    // A lead on offer (claim mode) is already being routed: its offer runs on.
+    if (outcome.needsRouting && row.offered_at === null) {
+      // Fair teams assign it, claim teams offer it (one entry per rep to tell).
+      const routed = await this.deps.router.route(trx, row, now);
+      const first = routed[0];
+      if (first) {
+        row = first.lead;
         const moved = toLead(row);
-        afterCommit(() =>
-          this.deps.notifier.leadAssigned(assignment.userId, moved, assignment.reason),
-        );
+        afterCommit(() => {
+          for (const a of routed) this.deps.notifier.leadAssigned(a.userId, moved, a.reason);
+        });
       }
     }
     const owner = outcome.owner;

@@ -52,6 +52,18 @@ export interface EscalationDeps {
   readonly onError?: (error: unknown) => void;
 }
 
+/**
+ * Another durable schedule run by the same timer (claim-mode offer fallbacks, away periods):
+ * its due times live in its own rows, and `runDue` carries out what is due, each item in a write
+ * that marks it done, so a restart neither loses nor repeats one.
+ */
+export interface ScheduledWork {
+  /** The earliest time something is due, epoch ms, or null. */
+  nextDueAt(): Promise<number | null>;
+  /** Runs what is due at `now`; resolves to how many ran. */
+  runDue(now: number): Promise<number>;
+}
+
 /** The longest a single timer waits (setTimeout's limit is 2^31 - 1 ms). */
 const MAX_WAIT_MS = 2 ** 31 - 1;
 const BATCH = 100;
@@ -62,6 +74,7 @@ export class Escalations {
   private running: Promise<number> | null = null;
   private stopped = false;
   private readonly timers: NonNullable<EscalationDeps['timers']>;
+  private readonly works: ScheduledWork[] = [];
 
   constructor(private readonly deps: EscalationDeps) {
     this.timers = deps.timers ?? {
@@ -86,6 +99,11 @@ export class Escalations {
     const first = steps[0]?.at ?? startAt;
     this.wake(first);
     return first;
+  }
+
+  /** Runs `work` on this scheduler's timer too (register before `start`). */
+  addWork(work: ScheduledWork): void {
+    this.works.push(work);
   }
 
   /** The lead was touched, moved or closed: its open steps will not run. */
@@ -133,6 +151,7 @@ export class Escalations {
       }
       if (due.length < BATCH) break;
     }
+    for (const work of this.works) ran += await work.runDue(now);
     if (!this.stopped) await this.arm();
     return ran;
   }
@@ -279,7 +298,11 @@ export class Escalations {
   }
 
   private async arm(): Promise<void> {
-    const next = await nextDueAt(this.deps.readDb);
+    let next = await nextDueAt(this.deps.readDb);
+    for (const work of this.works) {
+      const at = await work.nextDueAt();
+      if (at !== null && (next === null || at < next)) next = at;
+    }
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;
     this.armedFor = null;

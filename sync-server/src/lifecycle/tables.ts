@@ -55,6 +55,18 @@ export const m0005_lifecycle: Migration = {
 };
 
 /**
+ * Cadence: when the next attempt is due (the retry ladder inside calling hours, or the callback)
+ * and why a lead left the queue (a reason code from the playbook); outcomes keep their reason.
+ */
+export const m0007_cadence: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('leads').addColumn('next_attempt_at', 'bigint').execute();
+    await db.schema.alterTable('leads').addColumn('close_reason', 'text').execute();
+    await db.schema.alterTable('outcomes').addColumn('reason_code', 'text').execute();
+  },
+};
+
+/**
  * Repeat inquiries: who the person is (email and phone keys, indexed), how many times they asked
  * and when last. Existing leads get their keys computed here, once.
  */

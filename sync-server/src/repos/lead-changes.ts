@@ -38,6 +38,28 @@ export async function recordLeadUpsert(
   await insertChangeQuery.run(db, { leadId, userId, kind: 'upsert', reason: null, at });
 }
 
+/** The reason that marks an upsert as an offer (claim mode): shown, not given. */
+export const OFFER_CHANGE_REASON = 'offer';
+
+/**
+ * `userId` should see the lead as an offer (claim mode): it is in their view, but not theirs. The
+ * row is told apart from an assignment's by its reason, so `userEverHeld` does not count it.
+ */
+export async function recordLeadOffer(
+  db: Db,
+  leadId: string,
+  userId: string,
+  at: number,
+): Promise<void> {
+  await insertChangeQuery.run(db, {
+    leadId,
+    userId,
+    kind: 'upsert',
+    reason: OFFER_CHANGE_REASON,
+    at,
+  });
+}
+
 /** The lead left `userId` (reassigned, released), with the reason their client shows. */
 export async function recordLeadRevoke(
   db: Db,
@@ -85,10 +107,15 @@ const everHeldQuery = prepareQuery((db, p: { leadId: string; userId: string }) =
     .select('seq')
     .where('lead_id', '=', p.leadId)
     .where('user_id', '=', p.userId)
+    .where('kind', '=', 'upsert')
+    // Offers show a lead without giving it; every revoke follows an upsert of the same user.
+    .where((eb) => eb.or([eb('reason', 'is', null), eb('reason', '!=', OFFER_CHANGE_REASON)]))
     .limit(1),
 );
 
-/** True when the lead was ever shown to `userId` (assigned to them at some point). */
+/**
+ * True when the lead was ever assigned to `userId` (an offer they did not claim does not count).
+ */
 export async function userEverHeld(db: Db, leadId: string, userId: string): Promise<boolean> {
   return (await everHeldQuery.first(db, { leadId, userId })) !== undefined;
 }

@@ -53,7 +53,13 @@ const leadJson = sql<string>`json_object(
   'createdAt', ${iso('l.created_at')},
   'updatedAt', ${iso('l.updated_at')},
   'inquiries', l.inquiries,
-  'lastInquiryAt', ${iso('l.last_inquiry_at')}
+  'lastInquiryAt', ${iso('l.last_inquiry_at')},
+  'nextAttemptAt', ${iso('l.next_attempt_at')},
+  'closeReason', l.close_reason,
+  'offer', case when l.offered_at is null then null else json_object(
+    'offeredAt', ${iso('l.offered_at')},
+    'expiresAt', ${iso('l.offer_expires_at')}
+  ) end
 )`;
 
 /** The lead's events, oldest first, each as `toTimelineEntry` maps it. */
@@ -77,8 +83,44 @@ export interface WireLead {
   readonly change: string;
 }
 
-/** A page of a rep's first sync: their open leads and the recently closed ones, by id. */
+/**
+ * A page of a rep's first sync: their open leads, the recently closed ones and the leads offered
+ * to them now (claim mode), by id.
+ */
 export async function listSnapshotWire(
+  db: Db,
+  userId: string,
+  afterId: string,
+  closedSince: number,
+  limit: number,
+): Promise<WireLead[]> {
+  const held = await listHeldSnapshotWire(db, userId, afterId, closedSince, limit);
+  const offered = await listOfferedSnapshotWire(db, userId, afterId, limit);
+  if (offered.length === 0) return held;
+  // Two queries merged by id, so the held leads keep their index walk (leads_assignee_id).
+  return [...held, ...offered].sort((a, b) => (a.id < b.id ? -1 : 1)).slice(0, limit);
+}
+
+async function listOfferedSnapshotWire(
+  db: Db,
+  userId: string,
+  afterId: string,
+  limit: number,
+): Promise<WireLead[]> {
+  const rows = await db
+    .selectFrom('lead_offers as o')
+    .innerJoin('leads as l', 'l.id', 'o.lead_id')
+    .select(['l.id', 'l.assigned_to', changeJson.as('change')])
+    .where('o.user_id', '=', userId)
+    .where('o.status', '=', 'open')
+    .where('o.lead_id', '>', afterId)
+    .orderBy('o.lead_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, assignedTo: r.assigned_to, change: r.change }));
+}
+
+async function listHeldSnapshotWire(
   db: Db,
   userId: string,
   afterId: string,

@@ -4,7 +4,10 @@ import type { Database, LeadRow, LeadsTable } from '../db/schema';
 import { prepareQuery } from '../db/prepared';
 import type { Db } from './db-types';
 
-/** Which leads a caller may see: an admin all, a team lead their team's, a rep their own. */
+/**
+ * Which leads a caller may see: an admin all, a team lead their team's, a rep their own (and, in
+ * claim mode, those offered to them now).
+ */
 export type LeadScope =
   | { readonly kind: 'all' }
   | { readonly kind: 'team'; readonly teamId: string | null }
@@ -47,6 +50,10 @@ const insertLeadQuery = prepareQuery((db, p: LeadRow) =>
     phone_key: p.phone_key,
     inquiries: p.inquiries,
     last_inquiry_at: p.last_inquiry_at,
+    next_attempt_at: p.next_attempt_at,
+    close_reason: p.close_reason,
+    offered_at: p.offered_at,
+    offer_expires_at: p.offer_expires_at,
   }),
 );
 
@@ -127,7 +134,20 @@ function applyScope(q: LeadQuery, scope: LeadScope): LeadQuery {
         ? q.where((eb) => eb.lit(false))
         : q.where('team_id', '=', scope.teamId);
     case 'assignee':
-      return q.where('assigned_to', '=', scope.userId);
+      return q.where((eb) =>
+        eb.or([
+          eb('assigned_to', '=', scope.userId),
+          eb(
+            'id',
+            'in',
+            eb
+              .selectFrom('lead_offers')
+              .select('lead_offers.lead_id')
+              .where('lead_offers.user_id', '=', scope.userId)
+              .where('lead_offers.status', '=', 'open'),
+          ),
+        ]),
+      );
   }
 }
 
@@ -155,7 +175,10 @@ export async function countHeldUntouched(db: Db, userId: string, upTo: number): 
   return Number(row?.n ?? 0);
 }
 
-/** Leads waiting for a rep in `teamId` (or without a team), hottest and oldest first. */
+/**
+ * Leads waiting for a rep in `teamId` (or without a team), hottest and oldest first. A lead on
+ * offer (claim mode) is not waiting: its offer runs until claimed or expired.
+ */
 export function waitingLeads(
   db: Db,
   teamId: string,
@@ -166,6 +189,7 @@ export function waitingLeads(
     .selectFrom('leads')
     .selectAll()
     .where('status', '=', 'unassigned')
+    .where('offered_at', 'is', null)
     .where((eb) =>
       includeTeamless
         ? eb.or([eb('team_id', '=', teamId), eb('team_id', 'is', null)])
@@ -175,5 +199,18 @@ export function waitingLeads(
     .orderBy('received_at')
     .orderBy('id')
     .limit(limit)
+    .execute();
+}
+
+/** The open leads (assigned, working) `userId` holds, hottest and oldest first. */
+export function listOpenLeadsHeldBy(db: Db, userId: string): Promise<LeadRow[]> {
+  return db
+    .selectFrom('leads')
+    .selectAll()
+    .where('assigned_to', '=', userId)
+    .where('status', 'in', ['assigned', 'working'])
+    .orderBy('score', 'desc')
+    .orderBy('received_at')
+    .orderBy('id')
     .execute();
 }

@@ -19,9 +19,11 @@ export interface RoutingCandidate {
   readonly user: RoutingRep;
   readonly pass: number | null;
   readonly assignedCount: number;
+  /** Inside an away period now: no leads, no offers. */
+  readonly away: boolean;
 }
 
-const candidatesQuery = prepareQuery((db, p: { teamId: string }) =>
+const candidatesQuery = prepareQuery((db, p: { teamId: string; now: number }) =>
   db
     .selectFrom('users')
     .leftJoin('routing_ledger', (join) =>
@@ -38,6 +40,18 @@ const candidatesQuery = prepareQuery((db, p: { teamId: string }) =>
       'users.receiving_leads',
       'routing_ledger.pass',
       'routing_ledger.assigned_count',
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('away_periods')
+              .select('away_periods.id')
+              .whereRef('away_periods.user_id', '=', 'users.id')
+              .where('away_periods.ends_at', '>', p.now)
+              .where('away_periods.starts_at', '<=', p.now)
+              .where('away_periods.cancelled_at', 'is', null),
+          )
+          .as('away'),
     ])
     .where('users.team_id', '=', p.teamId)
     .where('users.role', '=', 'rep')
@@ -48,12 +62,17 @@ const candidatesQuery = prepareQuery((db, p: { teamId: string }) =>
  * Active reps of a team, each with their ledger entry: one query. Unordered (a sort costs more
  * than the query here): the fair queue breaks ties by user id itself.
  */
-export async function readRoutingCandidates(db: Db, teamId: string): Promise<RoutingCandidate[]> {
-  const rows = await candidatesQuery.all(db, { teamId });
-  return rows.map(({ pass, assigned_count, ...user }) => ({
+export async function readRoutingCandidates(
+  db: Db,
+  teamId: string,
+  now: number,
+): Promise<RoutingCandidate[]> {
+  const rows = await candidatesQuery.all(db, { teamId, now });
+  return rows.map(({ pass, assigned_count, away, ...user }) => ({
     user,
     pass: pass === null ? null : Number(pass),
     assignedCount: Number(assigned_count ?? 0),
+    away: Number(away) === 1,
   }));
 }
 
@@ -73,6 +92,21 @@ const upsertLedgerQuery = prepareQuery(
           .doUpdateSet({ pass: p.pass, assigned_count: p.assignedCount }),
       ),
 );
+
+/** One rep's ledger entry in a team, if routing has ever counted them there. */
+export async function readLedgerEntry(
+  db: Db,
+  teamId: string,
+  userId: string,
+): Promise<LedgerEntry | undefined> {
+  const row = await db
+    .selectFrom('routing_ledger')
+    .select(['pass', 'assigned_count'])
+    .where('team_id', '=', teamId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row && { userId, pass: Number(row.pass), assignedCount: Number(row.assigned_count) };
+}
 
 export async function writeLedgerEntry(db: Db, teamId: string, entry: LedgerEntry): Promise<void> {
   await upsertLedgerQuery.run(db, { teamId, ...entry });

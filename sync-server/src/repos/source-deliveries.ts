@@ -51,3 +51,24 @@ export function listDeliveries(
   if (options.beforeId !== undefined) query = query.where('id', '<', options.beforeId);
   return query.orderBy('id', 'desc').limit(options.limit).execute();
 }
+
+/**
+ * How many failed deliveries (`rejected_verification`, `invalid`) the source had since `since`,
+ * counted up to `cap` (the index on source, status and time keeps it a short range scan).
+ */
+export async function countFailedSince(
+  db: Db,
+  sourceId: string,
+  since: number,
+  cap: number,
+): Promise<number> {
+  const rows = await db
+    .selectFrom('source_deliveries')
+    .select('id')
+    .where('source_id', '=', sourceId)
+    .where('status', 'in', ['rejected_verification', 'invalid'])
+    .where('received_at', '>=', since)
+    .limit(cap)
+    .execute();
+  return rows.length;
+}

@@ -1,9 +1,18 @@
-import type { TeamRow } from '../db/schema';
+import type { TeamAssignment } from '../../../src/shared/user';
+import type { NewTeamRow, TeamRow } from '../db/schema';
 import type { Db } from './db-types';
 import { prepareQuery } from '../db/prepared';
 
-export async function insertTeam(db: Db, team: TeamRow): Promise<void> {
+export async function insertTeam(db: Db, team: NewTeamRow): Promise<void> {
   await db.insertInto('teams').values(team).execute();
+}
+
+export async function updateTeamAssignment(
+  db: Db,
+  id: string,
+  assignment: TeamAssignment,
+): Promise<void> {
+  await db.updateTable('teams').set({ assignment }).where('id', '=', id).execute();
 }
 
 export function findTeamById(db: Db, id: string): Promise<TeamRow | undefined> {

@@ -38,3 +38,21 @@ export function pickNext(candidates: readonly Candidate[], clock: number): Pick 
   }
   return best && { userId: best.userId, nextPass: best.finish, clock: best.start };
 }
+
+/**
+ * The pass a rep gets back when they return from an away period: level with the team, so they
+ * take a normal share from the next lead on, never a run of catch-up leads for the time they were
+ * away. `others` are the passes of the team's reps who kept receiving leads meanwhile (absent
+ * ledger entries left out). The rep keeps a pass that is already ahead (nobody's history resets),
+ * and nobody is put below the team clock.
+ *
+ *   levelOnReturn(1, 12, [14, 13.5]) // 13.5: next in line with the slowest teammate
+ */
+export function levelOnReturn(
+  own: number | null,
+  clock: number,
+  others: readonly number[],
+): number {
+  const teamLevel = others.length === 0 ? clock : Math.max(clock, Math.min(...others));
+  return Math.max(own ?? teamLevel, teamLevel);
+}

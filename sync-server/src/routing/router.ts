@@ -1,10 +1,14 @@
+import type { TeamAssignment } from '../../../src/shared/user';
 import type { RoutingConfig, RoutingRule } from '../config/schema';
+import { prepareQuery } from '../db/prepared';
 import type { LeadRow } from '../db/schema';
-import { recordLeadUpsert } from '../repos/lead-changes';
+import { recordLeadOffer, recordLeadUpsert } from '../repos/lead-changes';
 import { insertLeadEvent } from '../repos/lead-events';
+import { insertOffers } from '../repos/lead-offers';
 import { countHeldUntouched, updateLead, waitingLeads } from '../repos/leads';
 import type { Db } from '../repos/db-types';
 import {
+  readLedgerEntry,
   readRoutingCandidates,
   readVirtualTime,
   writeLedgerEntry,
@@ -13,7 +17,7 @@ import {
   type RoutingRep,
 } from '../repos/routing-ledger';
 import { findOldestTeam, findTeamByName } from '../repos/teams';
-import { pickNext } from './fair-queue';
+import { levelOnReturn, pickNext } from './fair-queue';
 
 /** Who is connected on the live channel right now. */
 export interface Presence {
@@ -23,13 +27,28 @@ export interface Presence {
 export interface Assignment {
   readonly lead: LeadRow;
   readonly userId: string;
+  /** The rep's name, for what others are told ("claimed by ...", "moved to ..."). */
+  readonly userName: string;
   readonly reason: string;
 }
 
 export interface TeamChoice {
   readonly teamId: string | null;
   readonly rule: RoutingRule | null;
+  /** The team's mode: fair routing, or offered to every eligible rep (claim). */
+  readonly assignment: TeamAssignment;
 }
+
+export interface RouterOptions {
+  /** The server's clock, for the away check when a caller gives no `now`. */
+  readonly clock?: () => number;
+  /** An offer that expires at `at` was stored (in the caller's transaction): wake the scheduler. */
+  readonly onOffered?: (at: number) => void;
+}
+
+const teamAssignmentQuery = prepareQuery((db, p: { teamId: string }) =>
+  db.selectFrom('teams').select('assignment').where('id', '=', p.teamId),
+);
 
 /**
  * Chooses a team for each lead and a rep within it. Every method runs inside the caller's
@@ -52,6 +71,7 @@ export class Router {
       userId: string,
       at: number,
     ) => Promise<void>,
+    private readonly options: RouterOptions = {},
   ) {
     this.rulesByName = new Map(config.rules.map((r) => [r.name, r]));
   }
@@ -70,11 +90,15 @@ export class Router {
         eq(lead.source, rule.match.sources)
       ) {
         const team = await findTeamByName(db, rule.team);
-        if (team) return { teamId: team.id, rule };
+        if (team) return { teamId: team.id, rule, assignment: team.assignment };
       }
     }
     const team = await this.defaultTeam(db);
-    return { teamId: team?.id ?? null, rule: null };
+    return { teamId: team?.id ?? null, rule: null, assignment: team?.assignment ?? 'fair' };
+  }
+
+  async teamAssignment(db: Db, teamId: string): Promise<TeamAssignment> {
+    return (await teamAssignmentQuery.first(db, { teamId }))?.assignment ?? 'fair';
   }
 
   async defaultTeam(db: Db) {
@@ -94,9 +118,10 @@ export class Router {
     db: Db,
     teamId: string,
     ruleName: string | null,
-    options: { readonly exclude?: ReadonlySet<string> } = {},
+    options: { readonly exclude?: ReadonlySet<string>; readonly now?: number } = {},
   ): Promise<RepChoice | null> {
-    const all = await this.receivingReps(db, teamId, ruleName);
+    const now = options.now ?? this.now();
+    const all = await this.receivingReps(db, teamId, ruleName, now);
     const { skipped } = all;
     // Excluded reps (the one an SLA step takes the lead from) are not candidates at all.
     const candidates = options.exclude
@@ -145,7 +170,7 @@ export class Router {
    */
   async assign(db: Db, lead: LeadRow, now: number): Promise<Assignment | null> {
     if (lead.team_id === null) return null;
-    const choice = await this.pickRep(db, lead.team_id, lead.routing_rule);
+    const choice = await this.pickRep(db, lead.team_id, lead.routing_rule, { now });
     if (!choice) return null;
     await updateLead(db, lead.id, {
       status: 'assigned',
@@ -165,17 +190,152 @@ export class Router {
         updated_at: now,
       },
       userId: choice.user.id,
+      userName: choice.user.name,
       reason: choice.reason,
     };
   }
 
   /**
-   * Assigns waiting leads of a team (hottest first) while anyone is eligible: called whenever a
-   * rep may have become eligible (connected, back to receiving leads, capacity freed, moved team).
+   * Routes a stored, waiting lead as its team works: in a fair team `assign`, in a claim team
+   * `offer`. One entry per rep to tell (none: nobody is eligible, nothing changed).
+   */
+  async route(db: Db, lead: LeadRow, now: number): Promise<Assignment[]> {
+    if (lead.team_id === null) return [];
+    if ((await this.teamAssignment(db, lead.team_id)) === 'claim') {
+      return this.offer(db, lead, now);
+    }
+    const assignment = await this.assign(db, lead, now);
+    return assignment ? [assignment] : [];
+  }
+
+  /**
+   * Claim mode: offers a stored, waiting `lead` to every eligible rep of its team at once (the
+   * same eligibility as fair routing, each rep below their capacity). The lead stays unassigned
+   * and on offer until a rep claims it or the offer expires (config
+   * `routing.claim.fallbackAfterSeconds`). Returns one entry per offered rep, each carrying the
+   * offered lead, for the live push; none, and nothing changed, when nobody is eligible.
+   */
+  async offer(db: Db, lead: LeadRow, now: number): Promise<Assignment[]> {
+    if (lead.team_id === null) return [];
+    const { candidates, skipped } = await this.receivingReps(
+      db,
+      lead.team_id,
+      lead.routing_rule,
+      now,
+    );
+    const eligible: RoutingRep[] = [];
+    for (const c of candidates) {
+      const capacity = Number(c.user.capacity);
+      if ((await countHeldUntouched(db, c.user.id, capacity)) >= capacity) {
+        skipped['at capacity'] += 1;
+      } else eligible.push(c.user);
+    }
+    if (eligible.length === 0) return [];
+    eligible.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const seconds = this.config.claim.fallbackAfterSeconds;
+    const expiresAt = seconds === null ? null : now + seconds * 1000;
+    await updateLead(db, lead.id, {
+      offered_at: now,
+      offer_expires_at: expiresAt,
+      updated_at: now,
+    });
+    const userIds = eligible.map((u) => u.id);
+    const names = new Map(eligible.map((u) => [u.id, u.name]));
+    await insertOffers(db, lead.id, userIds, now);
+    const reason = describeOffer(eligible.length, skipped, lead.routing_rule);
+    await insertLeadEvent(db, {
+      leadId: lead.id,
+      type: 'offered',
+      at: now,
+      data: {
+        to: userIds,
+        reason,
+        expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+        rule: lead.routing_rule,
+        skipped,
+      },
+    });
+    for (const userId of userIds) await recordLeadOffer(db, lead.id, userId, now);
+    if (expiresAt !== null) this.options.onOffered?.(expiresAt);
+    const offered: LeadRow = {
+      ...lead,
+      offered_at: now,
+      offer_expires_at: expiresAt,
+      updated_at: now,
+    };
+    return userIds.map((userId) => ({
+      lead: offered,
+      userId,
+      userName: names.get(userId) ?? '',
+      reason,
+    }));
+  }
+
+  /**
+   * A claim counts in the fairness ledger as the claimer's turn: their pass advances as if routing
+   * had picked them, and the team clock moves to their start tag, so a claim-heavy rep is not
+   * also given the next fallbacks and nobody is owed leads for claims they did not make.
+   */
+  async recordClaim(
+    db: Db,
+    teamId: string,
+    user: Pick<RoutingRep, 'id' | 'weight'>,
+  ): Promise<void> {
+    const clock = await readVirtualTime(db, teamId);
+    const entry = await readLedgerEntry(db, teamId, user.id);
+    const start = Math.max(entry?.pass ?? clock, clock);
+    await writeLedgerEntry(db, teamId, {
+      userId: user.id,
+      pass: start + 1 / Number(user.weight),
+      assignedCount: (entry?.assignedCount ?? 0) + 1,
+    });
+    await writeVirtualTime(db, teamId, start);
+  }
+
+  /**
+   * A rep is back from an away period: their pass is brought level with the teammates who kept
+   * receiving leads (fair-queue.ts `levelOnReturn`), so they get a normal share, not a flood of
+   * catch-up leads. Returns the pass before and after (equal when it was already level).
+   */
+  async levelReturningRep(
+    db: Db,
+    teamId: string,
+    userId: string,
+    now: number,
+  ): Promise<{ readonly from: number | null; readonly to: number }> {
+    const reps = await readRoutingCandidates(db, teamId, now);
+    const clock = await readVirtualTime(db, teamId);
+    const own = reps.find((r) => r.user.id === userId);
+    const others = reps
+      .filter(
+        (r) =>
+          r.user.id !== userId &&
+          !r.away &&
+          Number(r.user.receiving_leads) === 1 &&
+          r.pass !== null,
+      )
+      .map((r) => r.pass ?? clock);
+    const from = own?.pass ?? null;
+    const to = levelOnReturn(from, clock, others);
+    if (to !== from) {
+      await writeLedgerEntry(db, teamId, {
+        userId,
+        pass: to,
+        assignedCount: own?.assignedCount ?? 0,
+      });
+    }
+    return { from, to };
+  }
+
+  /**
+   * Assigns (or, in a claim team, offers) waiting leads of a team, hottest first, while anyone is
+   * eligible: called whenever a rep may have become eligible (connected, back to receiving leads,
+   * back from away, capacity freed, moved team).
    */
   async drainTeam(db: Db, teamId: string, now: number): Promise<Assignment[]> {
     const defaultTeam = await this.defaultTeam(db);
     const includeTeamless = defaultTeam?.id === teamId;
+    const claim = (await this.teamAssignment(db, teamId)) === 'claim';
     const done: Assignment[] = [];
     const blockedRules = new Set<string | null>();
     for (;;) {
@@ -189,9 +349,11 @@ export class Router {
         const row = lead.team_id === null ? { ...lead, team_id: teamId } : lead;
         if (lead.team_id === null)
           await updateLead(db, lead.id, { team_id: teamId, updated_at: now });
-        const assignment = await this.assign(db, row, now);
-        if (assignment) {
-          done.push(assignment);
+        const assignments = claim
+          ? await this.offer(db, row, now)
+          : [await this.assign(db, row, now)].filter((a) => a !== null);
+        if (assignments.length > 0) {
+          done.push(...assignments);
           progressed = true;
         } else {
           // Nobody eligible for this rule's reps: leads of other rules may still find someone.
@@ -202,13 +364,14 @@ export class Router {
     }
   }
 
-  /** Active reps of the team who take leads now (receiving, online, inside the rule). */
+  /** Active reps of the team who take leads now (receiving, online, not away, inside the rule). */
   private async receivingReps(
     db: Db,
     teamId: string,
     ruleName: string | null,
+    now: number,
   ): Promise<{ candidates: RoutingCandidate[]; skipped: Record<SkipReason, number> }> {
-    const reps = await readRoutingCandidates(db, teamId);
+    const reps = await readRoutingCandidates(db, teamId, now);
     const allowed = ruleName
       ? this.rulesByName.get(ruleName)?.reps?.map((e) => e.toLowerCase())
       : undefined;
@@ -217,10 +380,12 @@ export class Router {
       offline: 0,
       'at capacity': 0,
       'outside rule': 0,
+      away: 0,
     };
     const candidates: RoutingCandidate[] = [];
     for (const rep of reps) {
       if (allowed && !allowed.includes(rep.user.email)) skipped['outside rule'] += 1;
+      else if (rep.away) skipped.away += 1;
       else if (Number(rep.user.receiving_leads) !== 1) skipped['not receiving leads'] += 1;
       else if (this.config.requireOnline && !this.presence.isOnline(rep.user.id))
         skipped.offline += 1;
@@ -228,9 +393,13 @@ export class Router {
     }
     return { candidates, skipped };
   }
+
+  private now(): number {
+    return (this.options.clock ?? Date.now)();
+  }
 }
 
-type SkipReason = 'not receiving leads' | 'offline' | 'at capacity' | 'outside rule';
+type SkipReason = 'not receiving leads' | 'offline' | 'at capacity' | 'outside rule' | 'away';
 
 /** The rep chosen for a lead, and why (for the lead's history). */
 export interface RepChoice {
@@ -253,6 +422,22 @@ function describeChoice(
     .join(', ');
   return (
     `weighted round robin: ${rep.name} (weight ${rep.weight}) was next of ${receiving} eligible rep${receiving === 1 ? '' : 's'}` +
+    (skippedText ? `; skipped ${skippedText}` : '') +
+    (ruleName ? `; rule "${ruleName}"` : '')
+  );
+}
+
+function describeOffer(
+  offered: number,
+  skipped: Readonly<Record<SkipReason, number>>,
+  ruleName: string | null,
+): string {
+  const skippedText = Object.entries(skipped)
+    .filter(([, n]) => n > 0)
+    .map(([why, n]) => `${n} ${why}`)
+    .join(', ');
+  return (
+    `first to claim: offered to ${offered} eligible rep${offered === 1 ? '' : 's'}` +
     (skippedText ? `; skipped ${skippedText}` : '') +
     (ruleName ? `; rule "${ruleName}"` : '')
   );

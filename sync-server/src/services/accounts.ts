@@ -1,10 +1,16 @@
 import { uuidv7 } from '../../../src/shared/ids';
-import type { CreateUserInput, Team, UpdateUserInput, User } from '../../../src/shared/user';
+import type {
+  CreateUserInput,
+  Team,
+  UpdateTeamInput,
+  UpdateUserInput,
+  User,
+} from '../../../src/shared/user';
 import { decoyHash, hashPassword, verifyPassword } from '../auth/password';
 import { FailureLimiter } from '../auth/rate-limit';
 import type { Config } from '../config/schema';
 import { hashSecret, newSecret } from '../auth/tokens';
-import type { UserUpdate } from '../db/schema';
+import type { TeamRow, UserUpdate } from '../db/schema';
 import type { WriteQueue } from '../db/write-queue';
 import { toTeam, toUser } from '../domain/mappers';
 import { ApiError } from '../errors';
@@ -17,7 +23,7 @@ import {
   revokeUserSessions,
   type SessionWithUser,
 } from '../repos/sessions';
-import { findTeamById, findTeamByName, insertTeam } from '../repos/teams';
+import { findTeamById, findTeamByName, insertTeam, updateTeamAssignment } from '../repos/teams';
 import {
   countActiveAdmins,
   findUserByEmail,
@@ -110,13 +116,32 @@ export class Accounts {
   async createTeam(name: string): Promise<Team> {
     const team = await this.deps.writes.run(async ({ trx }) => {
       if (await findTeamByName(trx, name)) throw ApiError.conflict(`a team named "${name}" exists`);
-      const row = { id: uuidv7(this.deps.clock()), name, created_at: this.deps.clock() };
+      const row: TeamRow = {
+        id: uuidv7(this.deps.clock()),
+        name,
+        created_at: this.deps.clock(),
+        assignment: 'fair',
+      };
       await insertTeam(trx, row);
       return row;
     });
     // Leads that waited for want of any team go to the default team once it exists.
     await this.deps.dispatcher.drain(team.id);
     return toTeam(team);
+  }
+
+  /**
+   * Changes how a team's new leads find a rep. Offers already open stay open until claimed or
+   * expired; waiting leads are handed out at once under the new mode.
+   */
+  async updateTeam(id: string, input: UpdateTeamInput): Promise<Team> {
+    return this.deps.writes.run(async (ctx) => {
+      const current = await findTeamById(ctx.trx, id);
+      if (!current) throw ApiError.notFound('team');
+      await updateTeamAssignment(ctx.trx, id, input.assignment);
+      await this.deps.dispatcher.drainWithin(ctx, id);
+      return toTeam({ ...current, assignment: input.assignment });
+    });
   }
 
   async createUser(input: CreateUserInput): Promise<User> {

@@ -9,6 +9,7 @@ import { insertLeadEvent } from '../repos/lead-events';
 import { findLeadById, updateLead } from '../repos/leads';
 import { findUserById } from '../repos/users';
 import type { Escalations } from '../lifecycle/escalations';
+import { withdrawLeadOffers } from '../routing/claims';
 
 export interface LeadActionsDeps {
   readonly writes: WriteQueue;
@@ -60,11 +61,18 @@ export class LeadActions {
       const from = lead.assigned_to;
       const reason = `reassigned to ${target.name} by ${actor.name}` + (note ? `: ${note}` : '');
       const status: LeadStatus = lead.first_touch_at === null ? 'assigned' : 'working';
+      // A lead on offer (claim mode) is no longer anyone else's to claim.
+      const offeredTo =
+        lead.offered_at === null
+          ? []
+          : await withdrawLeadOffers(trx, lead.id, reason, now, target.id);
       await updateLead(trx, lead.id, {
         assigned_to: target.id,
         assigned_at: now,
         status,
         seen_at: null,
+        offered_at: null,
+        offer_expires_at: null,
         updated_at: now,
       });
       await insertLeadEvent(trx, {
@@ -86,10 +94,13 @@ export class LeadActions {
         assigned_at: now,
         status,
         seen_at: null,
+        offered_at: null,
+        offer_expires_at: null,
         updated_at: now,
       });
       afterCommit(() => {
         if (from) this.deps.notifier.leadRevoked(from, lead.id, reason);
+        for (const userId of offeredTo) this.deps.notifier.leadRevoked(userId, lead.id, reason);
         this.deps.notifier.leadAssigned(target.id, moved, reason);
       });
       return { lead: moved, changed: true };

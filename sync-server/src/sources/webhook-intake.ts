@@ -11,6 +11,7 @@ import { ApiError } from '../errors';
 import type { IntakeService } from '../intake/intake-service';
 import type { Db } from '../repos/db-types';
 import {
+  countFailedSince,
   findSettledDelivery,
   insertDelivery,
   type DeliveryStatus,
@@ -74,6 +75,12 @@ export interface WebhookIntakeDeps {
   readonly box: SecretBox;
   readonly defaultCountry: string;
   readonly clock: () => number;
+  /**
+   * Failed deliveries (bad signature, unreadable body) recorded per source per hour; past it a
+   * failure is answered the same but not written, so a flood of forged requests cannot grow the
+   * database without bound. Default 1,000.
+   */
+  readonly maxFailedRecordsPerHour?: number;
 }
 
 /**
@@ -218,7 +225,7 @@ export class WebhookIntake {
   ): Promise<WebhookAnswer> {
     switch (verdict.type) {
       case 'unverified': {
-        const id = await this.record(source, request, {
+        const id = await this.recordFailure(source, request, {
           status: 'rejected_verification',
           reason: verdict.reason,
         });
@@ -232,7 +239,7 @@ export class WebhookIntake {
       case 'unreadable': {
         const { error } = verdict;
         const issues = issuesOf(error.details);
-        const id = await this.record(source, request, {
+        const id = await this.recordFailure(source, request, {
           status: 'invalid',
           reason: issues.length > 0 ? `${error.message}: ${describeIssues(issues)}` : error.message,
           detail: issues.length > 0 ? { issues } : null,
@@ -327,6 +334,26 @@ export class WebhookIntake {
     const row = this.deliveryRow(source, request, { leadId: null, ...fields });
     await this.deps.writes.run(({ trx }) => insertDelivery(trx, row));
     return row.id;
+  }
+
+  /**
+   * A delivery that failed before its sender was known to be the source (a bad signature or
+   * key, an unreadable body): recorded for the admin up to the hourly cap, then answered the
+   * same way but not written (null).
+   */
+  private async recordFailure(
+    source: LeadSourceRow,
+    request: WebhookRequest,
+    fields: { status: DeliveryStatus; reason: string | null; detail?: unknown },
+  ): Promise<string | null> {
+    const row = this.deliveryRow(source, request, { leadId: null, ...fields });
+    const cap = this.deps.maxFailedRecordsPerHour ?? 1_000;
+    const since = row.received_at - 3_600_000;
+    return this.deps.writes.run(async ({ trx }) => {
+      if ((await countFailedSince(trx, source.id, since, cap)) >= cap) return null;
+      await insertDelivery(trx, row);
+      return row.id;
+    });
   }
 
   private deliveryRow(

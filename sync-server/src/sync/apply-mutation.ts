@@ -1,4 +1,5 @@
-import { DISPOSITION_INFO } from '../../../src/shared/dispositions';
+import { type NextStep, outcomeEffect } from '../../../src/shared/outcome-effect';
+import { outcomeProblem, type Playbook } from '../../../src/shared/playbook';
 import type { LeadStatus } from '../../../src/shared/lead';
 import type { Mutation, MutationArgs, RejectionCode } from '../../../src/shared/sync-protocol';
 import type { LeadRow, LeadsTable, UserRow } from '../db/schema';
@@ -51,6 +52,8 @@ export interface MutationEnv {
   readonly now: number;
   /** Wakes the lifecycle scheduler for a deadline stored at `at` (a callback falling due). */
   readonly wake?: (at: number) => void;
+  /** What outcomes schedule (the server's lifecycle.cadence and callingHours). */
+  readonly playbook: Playbook;
 }
 
 const OPEN_STATUSES: readonly LeadStatus[] = ['assigned', 'working'];
@@ -81,7 +84,9 @@ export async function applyMutation(m: Mutation, env: MutationEnv): Promise<Appl
 
 /**
  * The lead and whether the user holds it now. A lead the user never held is answered exactly
- * like a lead that does not exist, so mutations cannot probe for other reps' leads.
+ * like a lead that does not exist, so mutations cannot probe for other reps' leads. A claim-mode
+ * offer is not a hold: an offered rep may read the lead (pull, GET) but works it only once they
+ * have claimed it, so until then (and after losing it) their mutations find no lead.
  */
 async function leadFor(
   env: MutationEnv,
@@ -90,6 +95,7 @@ async function leadFor(
   const lead = await findLeadById(env.ctx.trx, leadId);
   if (!lead) return null;
   if (lead.assigned_to === env.user.id) return { lead, holds: true };
+  // userEverHeld counts assignments only, never offers (repos/lead-changes.ts).
   return (await userEverHeld(env.ctx.trx, lead.id, env.user.id)) ? { lead, holds: false } : null;
 }
 
@@ -120,6 +126,8 @@ async function logOutcome(
   if (callbackAt !== null && callbackAt > env.now + MAX_CALLBACK_AHEAD_MS) {
     return reject('invalid_time', 'the callback is more than a year ahead');
   }
+  const problem = outcomeProblem(env.playbook, args.disposition, args.reasonCode);
+  if (problem) return reject('invalid_outcome', problem);
   const at = bounded(occurredAt, lead, env.now);
   const inserted = await insertOutcome(env.ctx.trx, {
     id: args.outcomeId,
@@ -131,10 +139,27 @@ async function logOutcome(
     occurred_at: at,
     client_occurred_at: new Date(occurredAt).toISOString(),
     recorded_at: env.now,
+    reason_code: args.reasonCode ?? null,
   });
   // The same outcome id sent again by another mutation: it is already counted.
   if (!inserted) return { status: 'applied', poke: [] };
 
+  // Only the lead's owner moves it through its lifecycle: an outcome logged offline by a rep
+  // the lead has since left is recorded (the call happened) and schedules nothing.
+  const effect = holds
+    ? outcomeEffect(
+        {
+          attempts: Number(lead.attempts),
+          timezone: lead.timezone,
+          phone: lead.phone,
+          country: lead.country,
+          region: lead.region,
+          status: lead.status,
+        },
+        { disposition: args.disposition, at, callbackAt, reasonCode: args.reasonCode ?? null },
+        env.playbook,
+      )
+    : null;
   await insertLeadEvent(env.ctx.trx, {
     leadId: lead.id,
     type: 'outcome',
@@ -145,7 +170,8 @@ async function logOutcome(
       disposition: args.disposition,
       ...(args.note && { note: args.note }),
       ...(callbackAt !== null && { callbackAt: new Date(callbackAt).toISOString() }),
-      // Logged offline by a rep the lead has since been moved away from: the call happened.
+      ...(args.reasonCode && { reasonCode: args.reasonCode }),
+      ...(effect && { next: nextStepData(effect.next) }),
       ...(!holds && { afterReassignment: true }),
     },
   });
@@ -158,28 +184,38 @@ async function logOutcome(
     last_disposition: args.disposition,
     first_touch_at: firstTouch,
   };
-  // Only the lead's owner moves it through its lifecycle.
-  if (holds) {
-    const effect = DISPOSITION_INFO[args.disposition].effect;
-    switch (effect) {
-      case 'retry':
-      case 'callback':
-        patch.status = 'working';
-        patch.callback_at = callbackAt;
-        break;
-      case 'won':
-      case 'closed':
-      case 'nurture':
-        patch.status = effect;
-        patch.callback_at = null;
-        break;
-    }
+  if (effect) {
+    patch.status = effect.status;
+    patch.callback_at = effect.callbackAt;
+    patch.next_attempt_at = effect.nextAttemptAt;
+    patch.close_reason = effect.closeReason;
   }
   await touch(env, lead, patch);
-  if (holds && typeof patch.callback_at === 'number') {
-    await scheduleCallbackAlert(env, lead, patch.callback_at);
-  }
+  if (effect?.callbackAt != null) await scheduleCallbackAlert(env, lead, effect.callbackAt);
   return pokeOwner(lead);
+}
+
+/** The next step as the timeline keeps it (times as ISO 8601, like every timeline time). */
+function nextStepData(next: NextStep): Record<string, unknown> {
+  switch (next.kind) {
+    case 'retry':
+      return {
+        kind: next.kind,
+        at: new Date(next.at).toISOString(),
+        attempt: next.attempt,
+        of: next.of,
+        ...(next.movedIntoHours && { movedIntoHours: true }),
+      };
+    case 'callback':
+      return { kind: next.kind, at: new Date(next.at).toISOString() };
+    case 'ladder_end':
+      return { kind: next.kind, status: next.status, attempts: next.attempts };
+    case 'won':
+      return { kind: next.kind };
+    case 'closed':
+    case 'nurture':
+      return { kind: next.kind, ...(next.reason !== null && { reason: next.reason }) };
+  }
 }
 
 async function addNote(args: MutationArgs<'addNote'>, env: MutationEnv): Promise<ApplyResult> {
@@ -225,7 +261,7 @@ async function scheduleCallback(
       ...(args.note && { note: args.note }),
     },
   });
-  await touch(env, found.lead, { callback_at: at });
+  await touch(env, found.lead, { callback_at: at, next_attempt_at: at });
   await scheduleCallbackAlert(env, found.lead, at);
   return pokeOwner(found.lead);
 }

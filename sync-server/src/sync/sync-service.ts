@@ -1,3 +1,4 @@
+import { DEFAULT_PLAYBOOK, type Playbook } from '../../../src/shared/playbook';
 import {
   SYNC_PROTOCOL_VERSION,
   type MutationResult,
@@ -12,6 +13,7 @@ import { toUser } from '../domain/mappers';
 import { ApiError } from '../errors';
 import type { Db } from '../repos/db-types';
 import { headSeq, listChangesSince } from '../repos/lead-changes';
+import { openOffersAmong } from '../repos/lead-offers';
 import { findWireByIds, listSnapshotWire } from '../repos/lead-wire';
 import {
   advanceSyncClient,
@@ -34,6 +36,8 @@ export interface SyncDeps {
   readonly clock: () => number;
   /** Wakes the lifecycle scheduler for a deadline a mutation stored. */
   readonly wake?: (at: number) => void;
+  /** What outcomes schedule; the default playbook when not given. */
+  readonly playbook?: Playbook;
 }
 
 /** Closed leads a first sync still sends, so the app can show the rep's recent work. */
@@ -51,6 +55,11 @@ export function incompatibleProtocol(got: unknown): ApiError {
 /** The server side of docs/sync-protocol.md: push (exactly-once mutations) and pull. */
 export class SyncService {
   constructor(private readonly deps: SyncDeps) {}
+
+  /** What outcomes schedule here: clients fetch it (GET /api/v1/playbook) and keep it. */
+  get playbook(): Playbook {
+    return this.deps.playbook ?? DEFAULT_PLAYBOOK;
+  }
 
   async push(user: UserRow, body: PushRequest): Promise<PushResponse> {
     if (body.protocolVersion !== SYNC_PROTOCOL_VERSION) {
@@ -103,6 +112,7 @@ export class SyncService {
       ctx,
       user,
       now,
+      playbook: this.deps.playbook ?? DEFAULT_PLAYBOOK,
       ...(this.deps.wake && { wake: this.deps.wake }),
     });
     await recordMutation(trx, {
@@ -202,6 +212,10 @@ export class SyncService {
     }
     const upserts = [...newest.values()].filter((r) => r.kind === 'upsert').map((r) => r.lead_id);
     const leads = new Map((await findWireByIds(db, upserts)).map((l) => [l.id, l]));
+    // Claim mode: a lead offered to this user is theirs to see (not to hold) while the offer is open.
+    const notHeld = [...leads.values()].filter((l) => l.assignedTo !== user.id).map((l) => l.id);
+    const offered =
+      notHeld.length === 0 ? new Set<string>() : await openOffersAmong(db, user.id, notHeld);
     const changes: string[] = [];
     for (const row of newest.values()) {
       if (row.kind === 'revoke') {
@@ -215,9 +229,9 @@ export class SyncService {
         continue;
       }
       const lead = leads.get(row.lead_id);
-      // Moved away after this entry: its revoke is further on in the log; never send another
-      // rep's lead as it is now.
-      if (!lead || lead.assignedTo !== user.id) continue;
+      // Moved away (or claimed by another) after this entry: its revoke is further on in the
+      // log; never send another rep's lead as it is now.
+      if (!lead || (lead.assignedTo !== user.id && !offered.has(lead.id))) continue;
       changes.push(lead.change);
     }
     const lastRow = page[page.length - 1];

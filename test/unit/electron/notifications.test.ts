@@ -12,6 +12,7 @@ class FakeNotification implements NotificationLike {
   static created: FakeNotification[] = [];
   readonly listeners = new Map<string, ((...args: unknown[]) => void)[]>();
   shown = false;
+  closed = false;
   throwOnShow = false;
   constructor(readonly options: NotificationConstructorOptions) {
     FakeNotification.created.push(this);
@@ -26,6 +27,9 @@ class FakeNotification implements NotificationLike {
   show(): void {
     if (this.throwOnShow) throw new Error('no notification server');
     this.shown = true;
+  }
+  close(): void {
+    this.closed = true;
   }
   emit(event: string, ...args: unknown[]): void {
     for (const listener of this.listeners.get(event) ?? []) listener(...args);
@@ -68,6 +72,27 @@ function last(): FakeNotification {
 }
 
 describe('ElectronNotifier', () => {
+  it('takes a lead’s toast down when asked (a teammate claimed the offer); others stay', async () => {
+    const first = notifier.show(toast);
+    const a = last();
+    a.emit('show');
+    await first;
+    const second = notifier.show({ ...toast, leadId: 'lead-2' });
+    const b = last();
+    b.emit('show');
+    await second;
+    notifier.withdraw('lead-1');
+    expect([a.closed, b.closed]).toEqual([true, false]);
+    notifier.withdraw('lead-1'); // already gone: nothing
+    notifier.withdraw('nobody');
+    expect(FakeNotification.created.filter((n) => n.closed)).toHaveLength(1);
+    // The selected notifier passes it on to the one that showed it.
+    const fallback = { show: () => Promise.resolve(), withdraw: vi.fn() };
+    selectNotifier({ electron: notifier, fallback, log: () => undefined }).withdraw?.('lead-2');
+    expect(b.closed).toBe(true);
+    expect(fallback.withdraw).toHaveBeenCalledWith('lead-2');
+  });
+
   it('shows the toast’s title and body, with sound unless the toast is silent', async () => {
     const shown = notifier.show(toast);
     expect(last().options).toEqual({ title: toast.title, body: toast.body, silent: false });

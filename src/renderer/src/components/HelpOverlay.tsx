@@ -1,12 +1,19 @@
 import type { JSX } from 'react';
-import { keyLabel, SHORTCUTS, type Shortcut } from '../lib/keymap';
+import type { Playbook } from '../../../shared/playbook';
+import { keyLabel, type Shortcut, shortcutsFor } from '../lib/keymap';
 import { Kbd } from './Kbd';
 import { Modal } from './Modal';
 
 /** Every shortcut, from the same table the key handler uses. */
-export function HelpOverlay({ onClose }: { onClose: () => void }): JSX.Element {
+export function HelpOverlay({
+  onClose,
+  playbook,
+}: {
+  onClose: () => void;
+  playbook: Playbook;
+}): JSX.Element {
   const groups = new Map<Shortcut['group'], Shortcut[]>();
-  for (const s of SHORTCUTS) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
+  for (const s of shortcutsFor(playbook)) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
   return (
     <Modal title="Keyboard shortcuts" onClose={onClose} wide>
       <div className="help">

@@ -1,9 +1,10 @@
 import { type JSX, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppQueueItem, AppSession, AppSettings, QueueLead } from '../../../shared/app-api';
-import { nextAttemptAt } from '../../../shared/cadence';
-import type { ClientCommand, LocalLead, SyncStatus } from '../../../shared/client-api';
-import { DISPOSITION_INFO, type Disposition } from '../../../shared/dispositions';
+import type { ClientCommand, LocalLead, OpenCall, SyncStatus } from '../../../shared/client-api';
+import type { Disposition } from '../../../shared/dispositions';
+import { playbookDisposition } from '../../../shared/playbook';
 import { useAfterPaint } from '../hooks/use-after-paint';
+import { usePlaybook } from '../hooks/use-playbook';
 import { itemAt, type QueueState, useQueue } from '../hooks/use-queue';
 import { call, errorText, onAppEvent } from '../lib/api';
 import { type Action, actionFor } from '../lib/keymap';
@@ -15,12 +16,21 @@ import { Kbd } from './Kbd';
 import { LeadDetail } from './LeadDetail';
 import { NoteDialog } from './NoteDialog';
 import { QueueList } from './QueueList';
+import { ReasonPicker } from './ReasonPicker';
 import { RejectedPanel } from './RejectedPanel';
 import { SearchBox } from './SearchBox';
 import { SettingsPanel } from './SettingsPanel';
 import { StatusBar } from './StatusBar';
 
-type Modal = 'help' | 'settings' | 'rejected' | 'note' | 'callback' | 'callback-outcome' | null;
+type Modal =
+  | 'help'
+  | 'settings'
+  | 'rejected'
+  | 'note'
+  | 'callback'
+  | 'callback-outcome'
+  | { readonly reasonFor: Disposition }
+  | null;
 
 interface Props {
   readonly session: AppSession;
@@ -63,6 +73,32 @@ export function Inbox(props: Props): JSX.Element {
   const [receivingOff, setReceivingOff] = useState(false);
   const statusRef = useRef<SyncStatus | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
+  const playbook = usePlaybook();
+  const playbookRef = useRef(playbook);
+  playbookRef.current = playbook;
+  /** A call the rep started and has not logged: they stay on that lead until they do. */
+  const [openCall, setOpenCall] = useState<OpenCall | null>(null);
+
+  // A call left open (the app was closed mid-call) brings the rep back to that lead.
+  useEffect(() => {
+    let live = true;
+    call('status.get', {})
+      .then((status) => {
+        if (!live || !status.openCall) return;
+        const leadId = status.openCall.leadId;
+        setOpenCall(status.openCall);
+        setSel((cur) => (cur.id === leadId ? cur : { id: leadId, index: cur.index }));
+        setOpened(true);
+      })
+      .catch(() => undefined);
+    const off = onAppEvent((event) => {
+      if (event.type === 'call.changed') setOpenCall(event.call);
+    });
+    return () => {
+      live = false;
+      off();
+    };
+  }, []);
 
   // Follow the queue: the selected lead where it moved to; if it left, the row in its place.
   useEffect(() => {
@@ -122,8 +158,14 @@ export function Inbox(props: Props): JSX.Element {
 
   const run = (command: ClientCommand, done?: string): void => {
     call('lead.command', command)
-      .then(() => {
-        if (done && 'leadId' in command) setFlash({ leadId: command.leadId, text: done });
+      .then((result) => {
+        if (!done || !('leadId' in command)) return;
+        const text = result.scheduled
+          ? `${done}: ${result.scheduled}.`
+          : done.endsWith('.')
+            ? done
+            : `${done}.`;
+        setFlash({ leadId: command.leadId, text });
       })
       .catch((error: unknown) => {
         const leadId = 'leadId' in command ? command.leadId : (sel.id ?? '');
@@ -131,32 +173,18 @@ export function Inbox(props: Props): JSX.Element {
       });
   };
 
-  const logOutcome = (disposition: Disposition, callbackAt?: number): void => {
+  /**
+   * Logs an outcome; one the playbook asks a reason for opens the reason picker first. What it
+   * scheduled comes back from the app (the same rules the server applies) and is said at once.
+   */
+  const logOutcome = (disposition: Disposition, callbackAt?: number, reason?: string | null) => {
     const lead = current?.lead;
     if (!lead) return;
-    const info = DISPOSITION_INFO[disposition];
-    let next: string;
-    switch (info.effect) {
-      case 'retry': {
-        const at = nextAttemptAt(lead.attempts + 1, ticker.now(), zone);
-        next =
-          at === null
-            ? 'that was the last attempt on the ladder'
-            : `next attempt ${weekdayTime(at, zone)}${zone ? ' their time' : ''}`;
-        break;
-      }
-      case 'callback':
-        next = callbackAt ? `callback ${weekdayTime(callbackAt, zone)}` : 'callback';
-        break;
-      case 'won':
-        next = 'left your queue as won';
-        break;
-      case 'closed':
-        next = 'closed';
-        break;
-      case 'nurture':
-        next = 'back to marketing (nurture)';
-        break;
+    const info = playbookDisposition(playbook, disposition);
+    if (!info) return;
+    if (reason === undefined && info.reasons.length > 0) {
+      setModal({ reasonFor: disposition });
+      return;
     }
     run(
       {
@@ -164,23 +192,52 @@ export function Inbox(props: Props): JSX.Element {
         leadId: lead.id,
         disposition,
         ...(callbackAt !== undefined && { callbackAt: new Date(callbackAt).toISOString() }),
+        ...(reason && { reasonCode: reason }),
       },
-      `Logged “${info.label}”: ${next}.`,
+      `Logged “${info.label}”`,
     );
+  };
+
+  /** With a call open, the rep stays on its lead: says so, and brings it back up. */
+  const heldByCall = (targetId: string | null): boolean => {
+    if (!openCall || targetId === openCall.leadId) return false;
+    const leadId = openCall.leadId;
+    setPinned(null);
+    setSel((cur) => (cur.id === leadId ? cur : { id: leadId, index: cur.index }));
+    setOpened(true);
+    setFlash({
+      leadId,
+      text: 'Log how the call went first (the outcome keys), or x if the call did not happen.',
+    });
+    return true;
   };
 
   const move = (to: number): void => {
     const index = Math.max(0, Math.min(queue.total - 1, to));
+    if (heldByCall(itemAt(queue, index)?.lead.id ?? null)) return;
     setPinned(null);
     setSel({ id: itemAt(queue, index)?.lead.id ?? null, index });
+  };
+
+  /** Claim mode: the first rep to claim an offered lead gets it; then `then` runs. */
+  const claim = (item: AppQueueItem, then?: () => void): void => {
+    const leadId = item.lead.id;
+    call('lead.claim', { leadId })
+      .then(() => {
+        setFlash({ leadId, text: `Claimed: ${item.lead.name} is yours.` });
+        then?.();
+      })
+      .catch((error: unknown) => setFlash({ leadId, text: `Not claimed: ${errorText(error)}` }));
   };
 
   const open = (index?: number): void => {
     const item = index === undefined ? selectedItem : itemAt(queue, index);
     if (!item) return;
+    if (heldByCall(item.lead.id)) return;
     setSel({ id: item.lead.id, index: index ?? sel.index });
     setOpened(true);
-    if (item.lead.seenAt === null) run({ type: 'markSeen', leadId: item.lead.id });
+    if (item.row.section === 'offered') claim(item);
+    else if (item.lead.seenAt === null) run({ type: 'markSeen', leadId: item.lead.id });
   };
 
   const openLink = (url: string, what: string): void => {
@@ -193,8 +250,28 @@ export function Inbox(props: Props): JSX.Element {
   const dial = (): void => {
     const lead = current?.lead;
     if (!lead?.phone) return;
+    if (heldByCall(lead.id)) return;
+    const phone = lead.phone;
+    const start = (): void => {
+      call('call.start', { leadId: lead.id })
+        .then(() => openLink(`tel:${phone}`, `Calling ${phone}… then log how it went.`))
+        .catch((error: unknown) => setFlash({ leadId: lead.id, text: errorText(error) }));
+    };
+    // An offer is claimed first: calling a lead that is not yours is a teammate's call.
+    if (selectedItem?.lead.id === lead.id && selectedItem.row.section === 'offered') {
+      claim(selectedItem, start);
+      return;
+    }
     if (lead.seenAt === null) run({ type: 'markSeen', leadId: lead.id });
-    openLink(`tel:${lead.phone}`, `Calling ${lead.phone}… then log the outcome (1–8).`);
+    start();
+  };
+
+  const cancelCall = (): void => {
+    if (!openCall) return;
+    const leadId = openCall.leadId;
+    call('call.cancel', {})
+      .then(() => setFlash({ leadId, text: 'No call: nothing logged.' }))
+      .catch(() => undefined);
   };
 
   const email = (): void => {
@@ -229,6 +306,9 @@ export function Inbox(props: Props): JSX.Element {
         return;
       case 'call':
         dial();
+        return;
+      case 'cancelCall':
+        cancelCall();
         return;
       case 'email':
         email();
@@ -272,6 +352,12 @@ export function Inbox(props: Props): JSX.Element {
     setActiveResult((a) => Math.max(0, Math.min((results?.length ?? 1) - 1, a + delta)));
 
   const chooseResult = (lead: QueueLead): void => {
+    if (heldByCall(lead.id)) {
+      setQuery('');
+      setResults(null);
+      searchRef.current?.blur();
+      return;
+    }
     setPinned(lead.id);
     setSel((cur) => ({ id: lead.id, index: cur.index }));
     setOpened(true);
@@ -290,6 +376,7 @@ export function Inbox(props: Props): JSX.Element {
     toggleReceiving,
     moveResult,
     chooseResult,
+    heldByCall,
   };
   const latest = useRef(handlers);
   latest.current = handlers;
@@ -309,6 +396,7 @@ export function Inbox(props: Props): JSX.Element {
         setReceivingOff(status.receivingLeads === false);
       },
       call: () => latest.current.perform({ type: 'call' }),
+      cancelCall: () => latest.current.perform({ type: 'cancelCall' }),
       email: () => latest.current.perform({ type: 'email' }),
       outcome: (disposition: Disposition) =>
         latest.current.perform({ type: 'outcome', disposition }),
@@ -328,6 +416,7 @@ export function Inbox(props: Props): JSX.Element {
     () =>
       onAppEvent((event) => {
         if (event.type !== 'lead.focus') return;
+        if (latest.current.heldByCall(event.leadId)) return;
         setSel((cur) => ({ id: event.leadId, index: cur.index }));
         setOpened(true);
         queueControls.refresh();
@@ -346,7 +435,7 @@ export function Inbox(props: Props): JSX.Element {
       ) {
         return;
       }
-      const action = actionFor(event);
+      const action = actionFor(event, playbookRef.current);
       if (!action) return;
       event.preventDefault();
       stable.perform(action);
@@ -434,6 +523,10 @@ export function Inbox(props: Props): JSX.Element {
           item={detail.item}
           opened={opened}
           flash={flashText}
+          offered={detail.item?.row.section === 'offered'}
+          playbook={playbook}
+          onCallWith={openCall !== null && openCall.leadId === detail.view?.lead.id}
+          onCancelCall={stable.cancelCall}
           onCall={stable.call}
           onEmail={stable.email}
           onOutcome={stable.outcome}
@@ -450,7 +543,26 @@ export function Inbox(props: Props): JSX.Element {
         onHelp={stable.help}
       />
 
-      {modal === 'help' && <HelpOverlay onClose={() => setModal(null)} />}
+      {modal === 'help' && <HelpOverlay playbook={playbook} onClose={() => setModal(null)} />}
+      {typeof modal === 'object' && modal !== null && selectedLeadId !== null && (
+        <ReasonPicker
+          leadName={leadName}
+          disposition={
+            playbookDisposition(playbook, modal.reasonFor) ?? {
+              key: modal.reasonFor,
+              label: modal.reasonFor,
+              shortcut: '',
+              reasons: [],
+              reasonRequired: false,
+            }
+          }
+          onClose={() => setModal(null)}
+          onPick={(reason) => {
+            setModal(null);
+            latest.current.logOutcome(modal.reasonFor, undefined, reason ?? null);
+          }}
+        />
+      )}
       {modal === 'rejected' && <RejectedPanel onClose={() => setModal(null)} />}
       {modal === 'settings' && (
         <SettingsPanel
@@ -482,7 +594,7 @@ export function Inbox(props: Props): JSX.Element {
           onPick={(at, note) => {
             setModal(null);
             if (modal === 'callback-outcome') {
-              latest.current.logOutcome('callback', at);
+              latest.current.logOutcome('callback', at, null);
               return;
             }
             latest.current.run(

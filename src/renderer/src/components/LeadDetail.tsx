@@ -1,7 +1,8 @@
 import { type JSX, memo, useRef } from 'react';
 import type { AppQueueItem } from '../../../shared/app-api';
 import type { LocalLead } from '../../../shared/client-api';
-import { DISPOSITION_INFO, DISPOSITIONS } from '../../../shared/dispositions';
+import { DISPOSITION_INFO, type Disposition } from '../../../shared/dispositions';
+import type { Playbook } from '../../../shared/playbook';
 import { isoMs } from '../../../shared/iso-time';
 import { useTick } from '../hooks/use-tick';
 import { keyFor } from '../lib/keymap';
@@ -18,9 +19,16 @@ interface Props {
   /** The view is the queue row's stand-in; the message and timeline are on their way. */
   readonly loading: boolean;
   readonly flash: string | null;
+  /** The team's outcomes, their keys and reasons. */
+  readonly playbook: Playbook;
+  /** Claim mode: offered to the whole team, nobody's yet (Enter claims it). */
+  readonly offered: boolean;
+  /** The rep is on a call with this lead: its outcome must be logged before moving on. */
+  readonly onCallWith: boolean;
   readonly onCall: () => void;
   readonly onEmail: () => void;
-  readonly onOutcome: (disposition: (typeof DISPOSITIONS)[number]) => void;
+  readonly onOutcome: (disposition: Disposition) => void;
+  readonly onCancelCall: () => void;
   readonly onCallback: () => void;
   readonly onNote: () => void;
 }
@@ -155,21 +163,53 @@ export const LeadDetail = memo(function LeadDetail(props: Props): JSX.Element {
           <dt>Attempts</dt>
           <dd>
             {lead.attempts}
-            {lead.callbackAt && (
+            {lead.callbackAt ? (
               <span className="muted"> · callback {shortDateTime(isoMs(lead.callbackAt))}</span>
+            ) : (
+              lead.nextAttemptAt &&
+              lead.attempts > 0 && (
+                <span className="muted" data-testid="next-attempt">
+                  {' '}
+                  · next try {shortDateTime(isoMs(lead.nextAttemptAt))}
+                </span>
+              )
+            )}
+            {lead.closeReason && (
+              <span className="muted"> · {reasonLabel(props.playbook, lead.closeReason)}</span>
             )}
           </dd>
         </div>
       </dl>
 
+      {props.offered && (
+        <p className="detail__offer" role="status" data-testid="offer">
+          Offered to your team: the first to claim it gets it. <Kbd k={keyFor('open')} /> claim
+          {lead.offer?.expiresAt && (
+            <span className="muted">
+              {' '}
+              · offer ends {shortDateTime(isoMs(lead.offer.expiresAt))}
+            </span>
+          )}
+        </p>
+      )}
+      {props.onCallWith && (
+        <p className="detail__oncall" role="status" data-testid="open-call">
+          On a call with {lead.name}: log how it went ({outcomeKeys(props.playbook)}) before moving
+          on.{' '}
+          <button className="link" onClick={props.onCancelCall}>
+            <Kbd k={keyFor('cancelCall')} /> the call did not happen
+          </button>
+        </p>
+      )}
       <div className="detail__actions" role="toolbar" aria-label="Log the outcome">
-        {DISPOSITIONS.map((d) => (
+        {props.playbook.dispositions.map((d) => (
           <button
-            key={d}
-            className={`outcome outcome--${DISPOSITION_INFO[d].effect}`}
-            onClick={() => props.onOutcome(d)}
+            key={d.key}
+            className={`outcome outcome--${DISPOSITION_INFO[d.key].effect}`}
+            onClick={() => props.onOutcome(d.key)}
           >
-            <Kbd k={DISPOSITION_INFO[d].shortcut} /> {DISPOSITION_INFO[d].label}
+            <Kbd k={d.shortcut} /> {d.label}
+            {d.reasons.length > 0 ? '…' : ''}
           </button>
         ))}
         <button className="outcome outcome--tool" onClick={props.onCallback}>
@@ -238,9 +278,28 @@ export const LeadDetail = memo(function LeadDetail(props: Props): JSX.Element {
         </div>
         <section className="detail__block">
           <h3>Timeline</h3>
-          {props.loading ? <p className="muted">Loading…</p> : <Timeline entries={view.timeline} />}
+          {props.loading ? (
+            <p className="muted">Loading…</p>
+          ) : (
+            <Timeline entries={view.timeline} playbook={props.playbook} />
+          )}
         </section>
       </div>
     </section>
   );
 });
+
+/** "1–8": the digits of the offered outcomes. */
+function outcomeKeys(playbook: Playbook): string {
+  const first = playbook.dispositions[0]?.shortcut ?? '1';
+  const last = playbook.dispositions.at(-1)?.shortcut ?? first;
+  return first === last ? first : `${first}–${last}`;
+}
+
+function reasonLabel(playbook: Playbook, code: string): string {
+  for (const d of playbook.dispositions) {
+    const found = d.reasons.find((r) => r.code === code);
+    if (found) return found.label;
+  }
+  return code === 'unreached' ? 'never reached' : code.replace(/_/g, ' ');
+}

@@ -9,6 +9,7 @@ export const ROW_HEIGHT = 64;
 
 const TIER_LABEL = { hot: 'Hot', warm: 'Warm', cold: 'Cold' } as const;
 const SECTION_LABEL = {
+  offered: 'Offered: first to claim',
   callback_due: 'Callbacks due',
   new: 'New',
   retry_due: 'Retries due',

@@ -2,10 +2,20 @@ import type { JSX } from 'react';
 import type { LocalTimelineEntry } from '../../../shared/client-api';
 import { DISPOSITION_INFO, type Disposition } from '../../../shared/dispositions';
 import { isoMs } from '../../../shared/iso-time';
+import type { Playbook } from '../../../shared/playbook';
 import { shortDateTime } from '../lib/time';
 
-/** Everything that happened to the lead, newest first; local changes not yet synced are marked. */
-export function Timeline({ entries }: { entries: readonly LocalTimelineEntry[] }): JSX.Element {
+/**
+ * Everything that happened to the lead, newest first: inquiries, calls and what each scheduled,
+ * SLA steps, reassignments; local changes not yet synced are marked.
+ */
+export function Timeline({
+  entries,
+  playbook,
+}: {
+  entries: readonly LocalTimelineEntry[];
+  playbook: Playbook;
+}): JSX.Element {
   const sorted = [...entries].sort((a, b) => isoMs(b.at) - isoMs(a.at));
   return (
     <ol className="timeline" aria-label="Timeline">
@@ -22,7 +32,9 @@ export function Timeline({ entries }: { entries: readonly LocalTimelineEntry[] }
                 {shortDateTime(isoMs(entry.at))}
               </time>
             </div>
-            {detail(entry) && <div className="timeline__detail">{detail(entry)}</div>}
+            {detail(entry, playbook) && (
+              <div className="timeline__detail">{detail(entry, playbook)}</div>
+            )}
             {entry.pending && <div className="timeline__pending">waiting to sync</div>}
           </div>
         </li>
@@ -64,7 +76,23 @@ function describe(entry: LocalTimelineEntry): string {
     case 'seen':
       return 'Opened';
     case 'reassigned':
-      return 'Reassigned';
+      return d.by === 'sla' ? 'Reassigned by the SLA ladder' : 'Reassigned';
+    case 'inquiry': {
+      const n = typeof d.inquiry === 'number' ? d.inquiry : null;
+      const reopened = str(d, 'reopenedFrom');
+      return `Asked again${n ? ` (inquiry ${n})` : ''}${reopened ? `: reopened from ${reopened}` : ''}`;
+    }
+    case 'escalation':
+      switch (str(d, 'step') ?? '') {
+        case 'remind_rep':
+          return 'SLA: reminder to call';
+        case 'alert_lead':
+          return 'SLA breached: team lead alerted';
+        case 'reassign':
+          return 'SLA: could not reassign';
+        default:
+          return 'SLA step';
+      }
     case 'released':
       return 'Released to the team queue';
     default:
@@ -72,16 +100,28 @@ function describe(entry: LocalTimelineEntry): string {
   }
 }
 
-function detail(entry: LocalTimelineEntry): string | null {
+function detail(entry: LocalTimelineEntry, playbook: Playbook): string | null {
   const d = entry.data;
   switch (entry.type) {
     case 'outcome': {
       const note = str(d, 'note');
       const callbackAt = str(d, 'callbackAt');
-      return [note, callbackAt ? `callback ${shortDateTime(isoMs(callbackAt))}` : null]
+      const reason = reasonLabel(playbook, str(d, 'reasonCode'));
+      return [
+        reason,
+        nextText(d.next),
+        note,
+        callbackAt && !isRecord(d.next) ? `callback ${shortDateTime(isoMs(callbackAt))}` : null,
+      ]
         .filter(Boolean)
         .join(' · ');
     }
+    case 'inquiry':
+      return [str(d, 'message'), `via ${str(d, 'source') ?? 'a lead source'}`]
+        .filter(Boolean)
+        .join(' · ');
+    case 'escalation':
+      return str(d, 'text') ?? str(d, 'result');
     case 'note':
       return str(d, 'text');
     case 'callback':
@@ -89,4 +129,41 @@ function detail(entry: LocalTimelineEntry): string | null {
     default:
       return str(d, 'reason') ?? str(d, 'note');
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** The step the server scheduled with an outcome (sync-server apply-mutation nextStepData). */
+function nextText(next: unknown): string | null {
+  if (!isRecord(next)) return null;
+  const at = typeof next.at === 'string' ? shortDateTime(isoMs(next.at)) : null;
+  switch (next.kind) {
+    case 'retry':
+      return `next try ${String(next.attempt)} of ${String(next.of)} ${at ?? ''}${
+        next.movedIntoHours === true ? ' (when their calling hours open)' : ''
+      }`.trim();
+    case 'callback':
+      return at ? `callback ${at}` : 'callback';
+    case 'ladder_end':
+      return `all ${String(next.attempts)} attempts made: ${next.status === 'closed' ? 'closed' : 'back to marketing'}`;
+    case 'won':
+      return 'won';
+    case 'closed':
+      return 'closed';
+    case 'nurture':
+      return 'back to marketing';
+    default:
+      return null;
+  }
+}
+
+function reasonLabel(playbook: Playbook, code: string | null): string | null {
+  if (code === null) return null;
+  for (const d of playbook.dispositions) {
+    const found = d.reasons.find((r) => r.code === code);
+    if (found) return found.label;
+  }
+  return code.replace(/_/g, ' ');
 }

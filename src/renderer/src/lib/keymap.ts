@@ -1,4 +1,5 @@
 import { DISPOSITION_INFO, DISPOSITIONS, type Disposition } from '../../../shared/dispositions';
+import type { Playbook } from '../../../shared/playbook';
 
 /*
  * Every keyboard shortcut, in one table: the key handler reads it, and the help overlay and the
@@ -13,6 +14,7 @@ export type Action =
   | { readonly type: 'open' }
   | { readonly type: 'back' }
   | { readonly type: 'call' }
+  | { readonly type: 'cancelCall' }
   | { readonly type: 'email' }
   | { readonly type: 'outcome'; readonly disposition: Disposition }
   | { readonly type: 'callback' }
@@ -38,10 +40,21 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['k', 'ArrowUp'], label: 'Previous lead', group: 'Move', action: { type: 'prev' } },
   { keys: ['Home', 'g'], label: 'Top of the queue', group: 'Move', action: { type: 'first' } },
   { keys: ['End', 'G'], label: 'Bottom of the queue', group: 'Move', action: { type: 'last' } },
-  { keys: ['Enter', 'o'], label: 'Open the lead', group: 'Move', action: { type: 'open' } },
+  {
+    keys: ['Enter', 'o'],
+    label: 'Open the lead (claims one offered to the team)',
+    group: 'Move',
+    action: { type: 'open' },
+  },
   { keys: ['Escape'], label: 'Back / close', group: 'Move', action: { type: 'back' } },
   { keys: ['/'], label: 'Search', group: 'Move', action: { type: 'search' } },
   { keys: ['c'], label: 'Call', group: 'Work the lead', action: { type: 'call' } },
+  {
+    keys: ['x'],
+    label: 'The call did not happen',
+    group: 'Work the lead',
+    action: { type: 'cancelCall' },
+  },
   { keys: ['e'], label: 'Email', group: 'Work the lead', action: { type: 'email' } },
   {
     keys: ['b'],
@@ -67,15 +80,38 @@ export const SHORTCUTS: readonly Shortcut[] = [
 const BY_KEY = new Map<string, Action>();
 for (const shortcut of SHORTCUTS) for (const key of shortcut.keys) BY_KEY.set(key, shortcut.action);
 
-/** The action a key press means in the queue, or null (typing in a field, a modifier held). */
-export function actionFor(event: {
-  readonly key: string;
-  readonly ctrlKey: boolean;
-  readonly metaKey: boolean;
-  readonly altKey: boolean;
-}): Action | null {
+/**
+ * The action a key press means in the queue, or null (typing in a field, a modifier held).
+ * Digits log the outcome the team's playbook puts on them (the defaults when none is given).
+ */
+export function actionFor(
+  event: {
+    readonly key: string;
+    readonly ctrlKey: boolean;
+    readonly metaKey: boolean;
+    readonly altKey: boolean;
+  },
+  playbook?: Playbook,
+): Action | null {
   if (event.ctrlKey || event.metaKey || event.altKey) return null;
+  if (playbook && /^[1-9]$/.test(event.key)) {
+    const d = playbook.dispositions.find((x) => x.shortcut === event.key);
+    return d ? { type: 'outcome', disposition: d.key } : null;
+  }
   return BY_KEY.get(event.key) ?? null;
+}
+
+/** The shortcuts as this team has them: the outcomes as its playbook names and numbers them. */
+export function shortcutsFor(playbook: Playbook): readonly Shortcut[] {
+  const outcomes = playbook.dispositions.map((d): Shortcut => ({
+    keys: [d.shortcut],
+    label: d.label,
+    group: 'Log the outcome',
+    action: { type: 'outcome', disposition: d.key },
+  }));
+  const at = SHORTCUTS.findIndex((s) => s.group === 'Log the outcome');
+  const rest = SHORTCUTS.filter((s) => s.group !== 'Log the outcome');
+  return [...rest.slice(0, at), ...outcomes, ...rest.slice(at)];
 }
 
 /** How a key is shown: "Enter" -> "↵", "ArrowDown" -> "↓". */

@@ -4,6 +4,7 @@ import {
   CreateApiKeySchema,
   CreateTeamSchema,
   CreateUserSchema,
+  UpdateTeamSchema,
   UpdateUserSchema,
 } from '../../../../src/shared/user';
 import { toTeam, toUser } from '../../domain/mappers';
@@ -34,6 +35,14 @@ export function adminRoutes(
     const { user } = await auth.user(request, ['admin', 'lead']);
     const teams = (await listTeams(deps.db)).map(toTeam);
     return { teams: user.role === 'admin' ? teams : teams.filter((t) => t.id === user.team_id) };
+  });
+
+  /** `{assignment: "fair" | "claim"}`: how the team's new leads find a rep. */
+  app.patch('/api/v1/teams/:id', async (request) => {
+    await auth.user(request, ['admin']);
+    const { id } = parseOr422(IdParams, request.params, 'path');
+    const input = parseOr422(UpdateTeamSchema, request.body);
+    return { team: await accounts.updateTeam(id, input) };
   });
 
   app.post('/api/v1/users', async (request, reply) => {

@@ -5,6 +5,7 @@ import {
   PushRequestSchema,
   SYNC_PROTOCOL_HEADER,
   SYNC_PROTOCOL_VERSION,
+  PLAYBOOK_PATH,
   SYNC_PULL_PATH,
   SYNC_PUSH_PATH,
 } from '../../../../src/shared/sync-protocol';
@@ -27,6 +28,12 @@ const ReassignBody = z.strictObject({
 
 /** The sync protocol (docs/sync-protocol.md) and the lead moves that feed its revocations. */
 export function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): void {
+  // Any signed-in user: the same for the whole server, and nothing in it is about one lead.
+  app.get(PLAYBOOK_PATH, async (request) => {
+    await deps.auth.user(request);
+    return deps.sync.playbook;
+  });
+
   app.post(SYNC_PUSH_PATH, async (request) => {
     const { user } = await deps.auth.user(request);
     // The version first: a body from another protocol version may not parse at all, and the
