@@ -188,7 +188,6 @@ export const TIMELINE_TYPES = [
   'inquiry',
   'offered',
   'offer_expired',
-  'claimed',
 ] as const;
 export type TimelineType = (typeof TIMELINE_TYPES)[number];
 

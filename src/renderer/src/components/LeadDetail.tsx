@@ -95,7 +95,9 @@ export const LeadDetail = memo(function LeadDetail(props: Props): JSX.Element {
         <div className="detail__badges">
           <span className={`tier tier--${lead.tier}`}>{TIER_LABEL[lead.tier]}</span>
           <span className="detail__score">score {lead.score}</span>
-          <span className={`status status--${lead.status}`}>{STATUS_LABEL[lead.status]}</span>
+          <span className={`status status--${lead.status}`}>
+            {props.offered ? 'Offered' : STATUS_LABEL[lead.status]}
+          </span>
         </div>
       </header>
       {view.revoked && (
@@ -201,24 +203,26 @@ export const LeadDetail = memo(function LeadDetail(props: Props): JSX.Element {
           </button>
         </p>
       )}
-      <div className="detail__actions" role="toolbar" aria-label="Log the outcome">
-        {props.playbook.dispositions.map((d) => (
-          <button
-            key={d.key}
-            className={`outcome outcome--${DISPOSITION_INFO[d.key].effect}`}
-            onClick={() => props.onOutcome(d.key)}
-          >
-            <Kbd k={d.shortcut} /> {d.label}
-            {d.reasons.length > 0 ? '…' : ''}
+      {!props.offered && (
+        <div className="detail__actions" role="toolbar" aria-label="Log the outcome">
+          {props.playbook.dispositions.map((d) => (
+            <button
+              key={d.key}
+              className={`outcome outcome--${DISPOSITION_INFO[d.key].effect}`}
+              onClick={() => props.onOutcome(d.key)}
+            >
+              <Kbd k={d.shortcut} /> {d.label}
+              {d.reasons.length > 0 ? '…' : ''}
+            </button>
+          ))}
+          <button className="outcome outcome--tool" onClick={props.onCallback}>
+            <Kbd k={keyFor('callback')} /> Callback…
           </button>
-        ))}
-        <button className="outcome outcome--tool" onClick={props.onCallback}>
-          <Kbd k={keyFor('callback')} /> Callback…
-        </button>
-        <button className="outcome outcome--tool" onClick={props.onNote}>
-          <Kbd k={keyFor('note')} /> Note…
-        </button>
-      </div>
+          <button className="outcome outcome--tool" onClick={props.onNote}>
+            <Kbd k={keyFor('note')} /> Note…
+          </button>
+        </div>
+      )}
       {props.flash && (
         <p className="detail__flash" role="status" aria-live="polite">
           {props.flash}

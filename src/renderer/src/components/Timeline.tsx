@@ -95,6 +95,10 @@ function describe(entry: LocalTimelineEntry): string {
       }
     case 'released':
       return 'Released to the team queue';
+    case 'offered':
+      return 'Offered to the team: first to claim';
+    case 'offer_expired':
+      return 'Offer ended unclaimed';
     default:
       return entry.type.replace(/[._]/g, ' ');
   }
