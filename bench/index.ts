@@ -4,6 +4,7 @@ import { runIntake, type Outcome } from './intake';
 import { installGuards, runCleanups } from './lib/cleanup';
 import { type BenchName, type BenchOptions, parseOptions, USAGE, UsageError } from './lib/options';
 import { DOCS_FILE } from './lib/report';
+import { runMetrics } from './metrics';
 import { runPriority } from './priority';
 import { runRenderer } from './renderer';
 import { runSync } from './sync';
@@ -22,6 +23,7 @@ const BENCHES: Record<BenchName, (options: BenchOptions) => Promise<Outcome>> = 
   sync: runSync,
   priority: runPriority,
   renderer: runRenderer,
+  metrics: runMetrics,
 };
 
 async function main(): Promise<number> {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const BENCH_NAMES = ['intake', 'assign', 'sync', 'priority', 'renderer'] as const;
+export const BENCH_NAMES = ['intake', 'assign', 'sync', 'priority', 'renderer', 'metrics'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchOptions {
@@ -27,13 +27,14 @@ export interface BenchOptions {
 
 export class UsageError extends Error {}
 
-export const USAGE = `usage: npm run bench [-- intake|assign|sync|priority|renderer|all] [options]
+export const USAGE = `usage: npm run bench [-- intake|assign|sync|priority|renderer|metrics|all] [options]
 
   intake             intake throughput vs a bare better-sqlite3 baseline
   assign             2xx -> lead.assigned with 200 reps connected
   sync               2xx -> lead in a client's SQLite and notify(), 200 clients; initial sync of 10,000 leads
   priority           ordering 10,000 leads (src/shared/priority.ts), in process
   renderer           the built renderer in Chromium with 5,000 leads: first paint, keys, timers, heap
+  metrics            the live-metrics engine: 50 reps, 5,000 open leads, per-event apply cost, in process
 
   --duration S       intake load and baseline duration in seconds (default 10)
   --connections N    intake: concurrent HTTP connections (default 50)

@@ -13,6 +13,8 @@ import { LeadActions } from './services/lead-actions';
 import { SyncService } from './sync/sync-service';
 import { Escalations } from './lifecycle/escalations';
 import { playbookFromConfig } from './lifecycle/playbook-config';
+import { BoardFeed } from './metrics/board-feed';
+import { listTeams } from './repos/teams';
 import { slaLadder } from './lifecycle/sla-config';
 import { Router } from './routing/router';
 import { Claims } from './routing/claims';
@@ -41,6 +43,8 @@ export interface ServerHandle {
   readonly writes: WriteQueue;
   /** The SLA ladder; `runDue(now)` runs what is due (tests drive it with their clock). */
   readonly escalations: Escalations;
+  /** The live board (docs/metrics.md); `settled()` waits until every commit is on it. */
+  readonly board: BoardFeed;
   /** Stops taking connections, lets in-flight requests finish, closes sockets and the database. */
   close(): Promise<void>;
 }
@@ -181,6 +185,33 @@ export async function startServer(
     }),
   });
 
+  // The live board: rebuilt from the database now, then kept current by every commit.
+  const teamZones: Record<string, string> = {};
+  for (const team of await listTeams(db)) {
+    const zone = config.metrics.teamTimeZones[team.name];
+    if (zone) teamZones[team.id] = zone;
+  }
+  const board = await BoardFeed.start({
+    db,
+    hub,
+    clock,
+    config: {
+      zone: config.metrics.timeZone,
+      teamZones,
+      atRiskSize: config.metrics.atRiskSize,
+    },
+    log: (message, error) => app.log.error({ err: error }, message),
+  });
+  writes.onCommitted(() => board.wake());
+  hub.onConnection((conn) => {
+    board
+      .connected(conn)
+      .catch((error: unknown) => app.log.error({ err: error }, 'board snapshot failed'));
+  });
+  hub.onPresenceChange((user) => {
+    if (user.role === 'rep') board.presenceChanged();
+  });
+
   // A rep coming online may be the one a waiting lead needs.
   hub.onPresenceChange((user, online) => {
     if (!online || user.role !== 'rep' || user.team_id === null) return;
@@ -231,9 +262,11 @@ export async function startServer(
     hub,
     writes,
     escalations,
+    board,
     close() {
       closing ??= (async () => {
         clearInterval(awayScan);
+        board.close();
         escalations.stop();
         // fastify closes the connections that are idle when close starts; a keep-alive
         // connection whose request finishes later would hold shutdown for its keep-alive

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isCountryCode } from '../../../src/shared/countries';
+import { isIanaTimeZone } from '../../../src/shared/timezones';
 import { DISPOSITIONS } from '../../../src/shared/dispositions';
 import { playbookFromConfig } from '../lifecycle/playbook-config';
 
@@ -199,6 +200,23 @@ const RoutingSchema = z
   })
   .prefault({});
 
+/** The team-lead live board (docs/metrics.md). */
+const MetricsSchema = z
+  .strictObject({
+    /** The zone whose calendar day is "today" for the daily figures. */
+    timeZone: z
+      .string()
+      .refine(isIanaTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin')
+      .default('UTC'),
+    /** Per team (by name), when a team's day is another zone's. */
+    teamTimeZones: z
+      .record(z.string(), z.string().refine(isIanaTimeZone, 'must be an IANA time zone'))
+      .default({}),
+    /** How many leads the at-risk list holds. */
+    atRiskSize: z.number().int().min(1).max(100).default(10),
+  })
+  .prefault({});
+
 const LiveSchema = z
   .strictObject({
     /** Ping interval; a socket that misses two pongs is closed and its rep goes offline. */
@@ -356,6 +374,7 @@ export const ConfigSchema = z.strictObject({
   scoring: ScoringSchema,
   routing: RoutingSchema,
   live: LiveSchema,
+  metrics: MetricsSchema,
   sources: SourcesSchema,
   lifecycle: LifecycleSchema,
 });

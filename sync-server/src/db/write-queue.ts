@@ -56,12 +56,21 @@ export class WriteQueue {
   private idleWaiters: (() => void)[] = [];
   /** Committed transactions and writes, for benchmarks and the health endpoint. */
   readonly stats = { batches: 0, writes: 0 };
+  private readonly committedListeners: (() => void)[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: WriteQueueOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 256;
+  }
+
+  /**
+   * Called after every batch commits, after its writes' own hooks: for readers of what was just
+   * written (the live board reads the new lead events). Never called for a failed batch.
+   */
+  onCommitted(listener: () => void): void {
+    this.committedListeners.push(listener);
   }
 
   run<T>(work: Work<T>): Promise<T> {
@@ -136,6 +145,13 @@ export class WriteQueue {
       }
       item.resolve(outcome.value);
     });
+    for (const listener of this.committedListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.options.onHookError?.(error);
+      }
+    }
   }
 
   /** Runs one write in a savepoint; a failure undoes only this write. Throws only if SQL fails. */

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { Lead } from '../../../src/shared/lead';
 import type { LiveServerMessage } from '../../../src/shared/live-protocol';
+import type { BoardServerMessage } from '../../../src/shared/board-protocol';
 import type { UserRow } from '../db/schema';
 import type { LeadNotifier } from '../intake/lead-notifier';
 import type { Presence } from '../routing/router';
@@ -19,6 +20,7 @@ type PresenceListener = (user: UserRow, online: boolean) => void;
  */
 export class LiveHub implements Presence, LeadNotifier {
   private readonly byUser = new Map<string, Set<LiveConnection>>();
+  private readonly connectionListeners: ((conn: LiveConnection) => void)[] = [];
   private readonly listeners: PresenceListener[] = [];
 
   add(conn: LiveConnection): void {
@@ -27,6 +29,7 @@ export class LiveHub implements Presence, LeadNotifier {
     if (!set) this.byUser.set(conn.user.id, (set = new Set()));
     set.add(conn);
     if (cameOnline) this.emit(conn.user, true);
+    for (const listener of this.connectionListeners) listener(conn);
   }
 
   remove(conn: LiveConnection): void {
@@ -51,6 +54,35 @@ export class LiveHub implements Presence, LeadNotifier {
   }
 
   /** Sends to every open socket of `userId`; returns how many sockets it was written to. */
+  /** Called for every socket that joins (a board needs its snapshot on each, not per user). */
+  onConnection(listener: (conn: LiveConnection) => void): void {
+    this.connectionListeners.push(listener);
+  }
+
+  /** Writes `message` to one socket (a board snapshot for the socket that just joined). */
+  sendToConnection(conn: LiveConnection, message: BoardServerMessage): void {
+    if (conn.socket.readyState === conn.socket.OPEN) conn.socket.send(JSON.stringify(message));
+  }
+
+  /**
+   * A team's board message to whoever may watch that board: the team's leads and every admin.
+   * Reps never get one (they see their own leads, not the team's figures).
+   */
+  sendToBoard(teamId: string, message: BoardServerMessage): number {
+    const frame = JSON.stringify(message);
+    let sent = 0;
+    for (const set of this.byUser.values()) {
+      for (const conn of set) {
+        if (!mayWatchBoard(conn.user, teamId) || conn.socket.readyState !== conn.socket.OPEN) {
+          continue;
+        }
+        conn.socket.send(frame);
+        sent += 1;
+      }
+    }
+    return sent;
+  }
+
   sendToUser(userId: string, message: LiveServerMessage): number {
     const set = this.byUser.get(userId);
     if (!set) return 0;
@@ -100,4 +132,9 @@ export class LiveHub implements Presence, LeadNotifier {
   private emit(user: UserRow, online: boolean): void {
     for (const l of this.listeners) l(user, online);
   }
+}
+
+/** Team leads watch their own team's board; admins every team's. */
+export function mayWatchBoard(user: Pick<UserRow, 'role' | 'team_id'>, teamId: string): boolean {
+  return user.role === 'admin' || (user.role === 'lead' && user.team_id === teamId);
 }
