@@ -8,6 +8,9 @@
  * - preload  src/preload/index.ts -> out/preload/index.js  (CommonJS: an ES-module preload would
  *                                                           need `sandbox: false`)
  * - renderer src/renderer/index.html -> out/renderer/      (React)
+ *            src/renderer/board.html -> out/renderer/board.html (the wallboard: a plain web page
+ *                                        the sync-server serves at /board; shares chunks with
+ *                                        the app's board view, never loaded by the app)
  *
  * Main and preload keep package.json dependencies external (electron-vite's default), so native
  * modules such as better-sqlite3 load from node_modules instead of being bundled. Only the host
@@ -20,17 +23,29 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
-import { contentSecurityPolicy, injectContentSecurityPolicy } from './src/main/csp';
+import {
+  contentSecurityPolicy,
+  injectContentSecurityPolicy,
+  wallboardContentSecurityPolicy,
+} from './src/main/csp';
 import { serverUrlFromEnv } from './src/main/server-url';
 
-/** Writes the policy from src/main/csp.ts into index.html's CSP meta tag. */
+/**
+ * Writes the policies from src/main/csp.ts into each page's CSP meta tag: the app's into
+ * index.html, the wallboard's (same origin, any host) into board.html.
+ */
 function contentSecurityPolicyMeta(options: { serverUrl: string; dev: boolean }): Plugin {
   const policy = contentSecurityPolicy({ ...options, delivery: 'meta' });
+  const wallboard = wallboardContentSecurityPolicy({ dev: options.dev });
   return {
     name: 'pounce:content-security-policy',
     transformIndexHtml: {
       order: 'pre',
-      handler: (html) => injectContentSecurityPolicy(html, policy),
+      handler: (html, context) =>
+        injectContentSecurityPolicy(
+          html,
+          /(^|\/)board\.html$/.test(context.path) ? wallboard : policy,
+        ),
     },
   };
 }
@@ -62,7 +77,18 @@ export default defineConfig(({ command }) => {
     renderer: {
       root: resolve(__dirname, 'src/renderer'),
       build: {
-        rolldownOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
+        rolldownOptions: {
+          input: {
+            index: resolve(__dirname, 'src/renderer/index.html'),
+            board: resolve(__dirname, 'src/renderer/board.html'),
+          },
+          output: {
+            // Code both pages use (React, the shared modules) goes in chunks of its own; named
+            // for what they are rather than after their first module ("styles").
+            chunkFileNames: (chunk) =>
+              chunk.facadeModuleId === null ? 'assets/shared-[hash].js' : 'assets/[name]-[hash].js',
+          },
+        },
         // electron-vite leaves bundles unminified; the page parses ~4x less script minified.
         minify: 'oxc',
       },

@@ -4,6 +4,7 @@ import { runIntake, type Outcome } from './intake';
 import { installGuards, runCleanups } from './lib/cleanup';
 import { type BenchName, type BenchOptions, parseOptions, USAGE, UsageError } from './lib/options';
 import { DOCS_FILE } from './lib/report';
+import { runBoard } from './board';
 import { runMetrics } from './metrics';
 import { runPriority } from './priority';
 import { runRenderer } from './renderer';
@@ -24,6 +25,7 @@ const BENCHES: Record<BenchName, (options: BenchOptions) => Promise<Outcome>> = 
   priority: runPriority,
   renderer: runRenderer,
   metrics: runMetrics,
+  board: runBoard,
 };
 
 async function main(): Promise<number> {

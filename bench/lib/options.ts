@@ -1,6 +1,14 @@
 import { parseArgs } from 'node:util';
 
-export const BENCH_NAMES = ['intake', 'assign', 'sync', 'priority', 'renderer', 'metrics'] as const;
+export const BENCH_NAMES = [
+  'intake',
+  'assign',
+  'sync',
+  'priority',
+  'renderer',
+  'metrics',
+  'board',
+] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchOptions {
@@ -27,7 +35,7 @@ export interface BenchOptions {
 
 export class UsageError extends Error {}
 
-export const USAGE = `usage: npm run bench [-- intake|assign|sync|priority|renderer|metrics|all] [options]
+export const USAGE = `usage: npm run bench [-- intake|assign|sync|priority|renderer|metrics|board|all] [options]
 
   intake             intake throughput vs a bare better-sqlite3 baseline
   assign             2xx -> lead.assigned with 200 reps connected
@@ -35,6 +43,7 @@ export const USAGE = `usage: npm run bench [-- intake|assign|sync|priority|rende
   priority           ordering 10,000 leads (src/shared/priority.ts), in process
   renderer           the built renderer in Chromium with 5,000 leads: first paint, keys, timers, heap
   metrics            the live-metrics engine: 50 reps, 5,000 open leads, per-event apply cost, in process
+  board              the live board end to end: 50 reps, 5,000 open leads, 50 events/s -> team lead's board
 
   --duration S       intake load and baseline duration in seconds (default 10)
   --connections N    intake: concurrent HTTP connections (default 50)

@@ -69,6 +69,29 @@ export function contentSecurityPolicy(options: CspOptions): string {
 }
 
 /**
+ * The wallboard's policy (src/renderer/board.html, served by the sync-server at /board): the
+ * same as the app's, except that it talks to its own origin, over HTTP and its live WebSocket,
+ * wherever that server is (`'self'` plus `ws:`/`wss:`: a browser only matches a WebSocket to
+ * `'self'` from CSP level 3 on). Still no inline script.
+ */
+export function wallboardContentSecurityPolicy(options: { readonly dev: boolean }): string {
+  const inline = options.dev ? ["'unsafe-inline'"] : [];
+  const directives: ReadonlyArray<readonly [string, readonly string[]]> = [
+    ['default-src', ["'self'"]],
+    ['script-src', ["'self'", ...inline]],
+    ['style-src', ["'self'", ...inline]],
+    ['img-src', ["'self'", 'data:']],
+    ['font-src', ["'self'"]],
+    ['connect-src', ["'self'", 'ws:', 'wss:']],
+    ['object-src', ["'none'"]],
+    ['base-uri', ["'none'"]],
+    ['form-action', ["'none'"]],
+    ['frame-src', ["'none'"]],
+  ];
+  return directives.map(([name, sources]) => `${name} ${sources.join(' ')}`).join('; ');
+}
+
+/**
  * Returns `headers` with our policy as the only Content-Security-Policy. Header names are
  * case-insensitive, so an existing `content-security-policy` is replaced rather than joined.
  */

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { APP_METHOD_NAMES, type AppMethodName } from './app-methods';
+import { CHART_DAYS } from './board-charts';
+import type { BoardCharts } from './board-charts';
+import type { BoardLead, BoardState, RepQueueItem } from './board-view';
 import {
   type ClientCommand,
   ClientCommandSchema,
@@ -12,6 +15,7 @@ import {
 import type { Lead } from './lead';
 import type { Playbook } from './playbook';
 import type { QueueRow } from './priority';
+import type { UserRole } from './user';
 
 /*
  * The desktop app's one IPC contract: what the renderer may ask of the app, and what it is told.
@@ -26,7 +30,17 @@ import type { QueueRow } from './priority';
  */
 
 const leadId = z.string().regex(/^[0-9a-f-]{36}$/, 'must be a lead id');
+/** Team and user ids go into URL paths: a plain token, never a path or a query. */
+const recordId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be an id');
 const empty = z.strictObject({});
+
+/** The two lists of a team's leads nobody holds: waiting for a rep, and back with marketing. */
+export const BOARD_POOLS = ['unassigned', 'nurture'] as const;
+export type BoardPool = (typeof BOARD_POOLS)[number];
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -100,6 +114,24 @@ export const AppRequestSchemas = {
   'settings.set': AppSettingsPatchSchema,
   /** tel:, callto:, mailto: and https: only (see src/main/external-links.ts). */
   'link.open': z.strictObject({ url: z.string().min(1).max(2048) }),
+  /**
+   * Team leads and admins: the live boards of the teams they may see (docs/metrics.md), who is
+   * who on them, and the signed-in user's role (a rep gets an empty board and no board key).
+   */
+  'board.get': empty,
+  /** A team's charts: today's speed-to-lead samples, breaches by hour, the last `days` days. */
+  'board.charts': z.strictObject({
+    teamId: recordId,
+    days: z.number().int().min(CHART_DAYS.min).max(CHART_DAYS.max).optional(),
+  }),
+  /** Gives an open lead to another rep of its team (online only); both reps' apps are told. */
+  'board.reassign': z.strictObject({ leadId, toUserId: recordId }),
+  /** Takes a lead from its rep (or out of nurture) back to the team's queue (online only). */
+  'board.release': z.strictObject({ leadId }),
+  /** One rep's queue as the server orders it, read-only. */
+  'board.repQueue': z.strictObject({ repId: recordId }),
+  /** A team's unassigned queue or nurture pool, newest first. */
+  'board.pool': z.strictObject({ teamId: recordId, status: z.enum(BOARD_POOLS) }),
 } as const satisfies Record<AppMethodName, z.ZodType>;
 
 export type AppMethod = keyof typeof AppRequestSchemas;
@@ -109,7 +141,16 @@ export type AppParams<M extends AppMethod> = z.input<(typeof AppRequestSchemas)[
 
 export interface AppSession {
   readonly serverUrl: string;
-  readonly user: { readonly id: string; readonly email: string; readonly name: string };
+  readonly user: {
+    readonly id: string;
+    readonly email: string;
+    readonly name: string;
+    /**
+     * `lead` and `admin` get the board. Known from the sign-in, and from the server at every
+     * connect; absent for a kept session until it connects.
+     */
+    readonly role?: UserRole;
+  };
 }
 
 /**
@@ -187,6 +228,17 @@ export interface AppResults {
   'settings.get': AppSettings;
   'settings.set': AppSettings;
   'link.open': { readonly opened: boolean };
+  'board.get': BoardState;
+  'board.charts': BoardCharts;
+  'board.reassign': BoardLead;
+  /** The lead as it is now (back in the team's queue, or straight with a rep if one was free). */
+  'board.release': BoardLead;
+  'board.repQueue': { readonly repId: string; readonly items: readonly RepQueueItem[] };
+  'board.pool': {
+    readonly teamId: string;
+    readonly status: BoardPool;
+    readonly leads: readonly BoardLead[];
+  };
 }
 
 export const APP_ERROR_CODES = [
@@ -221,7 +273,13 @@ export type AppEvent =
   | { readonly type: 'lead.focus'; readonly leadId: string }
   | { readonly type: 'settings.changed'; readonly settings: AppSettings }
   /** After the queue changed (debounced): for the tray, the badge and the window title. */
-  | { readonly type: 'queue.counts'; readonly counts: QueueCounts };
+  | { readonly type: 'queue.counts'; readonly counts: QueueCounts }
+  /**
+   * A board moved (a live delta, a snapshot, names read, the connection came or went), with the
+   * whole state: at most one per ~100 ms, and the page needs no request to follow (a request
+   * would wait behind whatever the app is doing).
+   */
+  | { readonly type: 'board.changed'; readonly board: BoardState };
 
 /** The request envelope on the wire (IPC, the test bridge). */
 export const AppRequestEnvelopeSchema = z.strictObject({

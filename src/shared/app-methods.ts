@@ -22,6 +22,12 @@ export const APP_METHOD_NAMES = [
   'settings.get',
   'settings.set',
   'link.open',
+  'board.get',
+  'board.charts',
+  'board.reassign',
+  'board.release',
+  'board.repQueue',
+  'board.pool',
 ] as const;
 export type AppMethodName = (typeof APP_METHOD_NAMES)[number];
 

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import type { BoardServerMessage } from './board-protocol';
 import { DISPOSITIONS } from './dispositions';
 import type { Lead } from './lead';
 import type { LeadAlertKind } from './live-protocol';
 import type { NextStep } from './outcome-effect';
 import type { QueueRow } from './priority';
 import type { RejectionCode, TimelineEntry } from './sync-protocol';
+import type { UserRole } from './user';
 
 /*
  * The client core's public face: commands in, events out. The desktop app's IPC carries exactly
@@ -126,6 +128,16 @@ export type ClientEvent =
   | { readonly type: 'playbook.changed' }
   | { readonly type: 'call.changed'; readonly call: OpenCall | null }
   | { readonly type: 'stopped'; readonly code: string; readonly message: string }
-  | { readonly type: 'invalid.message'; readonly source: string; readonly message: string };
+  | { readonly type: 'invalid.message'; readonly source: string; readonly message: string }
+  /**
+   * A team-lead board message from the live channel (only team leads and admins get them): the
+   * app folds them into its boards (src/shared/board-model.ts) and tells the page, coalesced.
+   */
+  | { readonly type: 'board.message'; readonly message: BoardServerMessage }
+  /**
+   * Who the server says the signed-in user is, on every live connect: a kept session learns its
+   * role here, and a role changed by an admin shows without signing in again.
+   */
+  | { readonly type: 'user.changed'; readonly role: UserRole; readonly teamId: string | null };
 
 export type ClientEventType = ClientEvent['type'];

@@ -1,10 +1,11 @@
 import type { FastifyServerOptions } from 'fastify';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Config } from './config/schema';
 import { migrateToLatest } from './db/migrations';
 import { DATABASE_FILE, openSqlite } from './db/sqlite';
 import { WriteQueue } from './db/write-queue';
 import { buildApp } from './http/app';
+import { DEFAULT_BOARD_DIR } from './http/routes/wallboard-routes';
 import { IntakeService } from './intake/intake-service';
 import { LiveHub } from './live/hub';
 import { attachLiveServer } from './live/live-server';
@@ -14,6 +15,7 @@ import { SyncService } from './sync/sync-service';
 import { Escalations } from './lifecycle/escalations';
 import { playbookFromConfig } from './lifecycle/playbook-config';
 import { BoardFeed } from './metrics/board-feed';
+import { teamZone } from './metrics/history';
 import { listTeams } from './repos/teams';
 import { slaLadder } from './lifecycle/sla-config';
 import { Router } from './routing/router';
@@ -146,7 +148,7 @@ export async function startServer(
     wake: (at) => escalations.wake(at),
     playbook: playbookFromConfig(config.lifecycle),
   });
-  const leadActions = new LeadActions({ writes, notifier: hub, clock, escalations });
+  const leadActions = new LeadActions({ writes, notifier: hub, clock, escalations, router });
   const sources = new SourceAdmin({
     db,
     writes,
@@ -174,6 +176,10 @@ export async function startServer(
     webhooks,
     claims,
     away,
+    metrics: config.metrics,
+    playbook: sync.playbook,
+    boardStaticDir:
+      config.board.staticDir === null ? DEFAULT_BOARD_DIR : resolve(config.board.staticDir),
     defaultCountry: config.intake.defaultCountry,
     clock,
     trustProxy: config.server.trustProxy,
@@ -182,14 +188,16 @@ export async function startServer(
       online: hub.onlineCount(),
       commits: writes.stats.batches,
       writes: writes.stats.writes,
+      board: board.stats,
     }),
   });
 
   // The live board: rebuilt from the database now, then kept current by every commit.
   const teamZones: Record<string, string> = {};
   for (const team of await listTeams(db)) {
-    const zone = config.metrics.teamTimeZones[team.name];
-    if (zone) teamZones[team.id] = zone;
+    // The same lookup history and charts use (an own property: a team named "constructor").
+    const zone = teamZone(config.metrics, team.name);
+    if (zone !== config.metrics.timeZone) teamZones[team.id] = zone;
   }
   const board = await BoardFeed.start({
     db,

@@ -18,6 +18,7 @@ import {
 import type { QueueItem } from '../../shared/client-api';
 import type { Lead } from '../../shared/lead';
 import { nextStepText } from '../../shared/outcome-effect';
+import type { UserRole } from '../../shared/user';
 import { plainRow } from '../../shared/priority';
 import { fieldIssues } from '../../shared/validation';
 import {
@@ -27,9 +28,11 @@ import {
   signIn,
   SignInError,
 } from '../client/client-core';
+import type { BoardRemote } from '../client/board-remote';
 import type { Notifier, Toast } from '../client/notifier';
 import { requestJson } from '../client/transport';
 import { openExternalSafely } from '../external-links';
+import { BoardKeeper } from './board-keeper';
 import { SettingsFile } from './settings-file';
 
 /*
@@ -84,6 +87,8 @@ export interface AppServiceOptions {
   readonly engine?: ConnectOptions['engine'];
   /** How long queue changes are gathered before one `queue.counts` event. Default 250 ms. */
   readonly countsDebounceMs?: number;
+  /** The least time between two `board.changed` events. Default 100 ms. */
+  readonly boardCoalesceMs?: number;
 }
 
 type Handler<M extends AppMethod> = (
@@ -106,6 +111,10 @@ export class AppService {
   /** The last user's local queue, opened ahead of their sign-in (see `prewarm`). */
   private warm: Warm | null = null;
   private readonly lastUserFile: string;
+  /** The signed-in user's role: from the sign-in, else from the server once connected. */
+  private role: UserRole | null = null;
+  /** The boards of a team lead or admin (empty for a rep); one per signed-in core. */
+  private board: BoardKeeper | null = null;
 
   private constructor(private readonly options: AppServiceOptions) {
     this.clock = options.clock ?? Date.now;
@@ -194,6 +203,7 @@ export class AppService {
       this.orderWarm();
       const session = await signIn(url, email, password);
       await this.closeCore();
+      this.role = session.user.role ?? null;
       const { id, email: userEmail, name } = session.user;
       const stored: StoredSession = {
         serverUrl: url,
@@ -291,6 +301,19 @@ export class AppService {
       this.emit({ type: 'settings.changed', settings: next });
       return next;
     },
+    'board.get': () => Promise.resolve(this.boardKeeper().state()),
+    'board.charts': ({ teamId, days = 14 }) => this.boardRemote().charts(teamId, days),
+    'board.reassign': ({ leadId, toUserId }) => this.boardRemote().reassign(leadId, toUserId),
+    'board.release': ({ leadId }) => this.boardRemote().release(leadId),
+    'board.repQueue': async ({ repId }) => ({
+      repId,
+      items: await this.boardRemote().repQueue(repId),
+    }),
+    'board.pool': async ({ teamId, status }) => ({
+      teamId,
+      status,
+      leads: await this.boardRemote().pool(teamId, status),
+    }),
     'link.open': ({ url }) => {
       const opened = openExternalSafely(url, this.options.openExternal);
       if (!opened) {
@@ -308,8 +331,32 @@ export class AppService {
     return this.core;
   }
 
+  private boardKeeper(): BoardKeeper {
+    this.signedIn();
+    if (!this.board) throw new AppFailure({ code: 'not_signed_in', message: 'sign in first' });
+    return this.board;
+  }
+
+  private boardRemote(): BoardRemote {
+    return this.signedIn().boardRemote();
+  }
+
   private publicSession(): AppSession | null {
-    return this.session ? { serverUrl: this.session.serverUrl, user: this.session.user } : null;
+    if (!this.session) return null;
+    const { id, email, name } = this.session.user;
+    const role = this.role;
+    return {
+      serverUrl: this.session.serverUrl,
+      user: role === null ? { id, email, name } : { id, email, name, role },
+    };
+  }
+
+  /** The server said who the user is (each connect): a new role re-renders the page. */
+  private noteRole(role: UserRole): void {
+    if (this.role === role) return;
+    this.role = role;
+    this.board?.setRole(role);
+    this.emit({ type: 'session.changed', session: this.publicSession() });
   }
 
   private async openCore(session: StoredSession): Promise<void> {
@@ -335,7 +382,24 @@ export class AppService {
     }
     this.core = core;
     this.session = session;
+    const board = new BoardKeeper({
+      remote: () => (this.core === core ? core.boardRemote() : null),
+      resync: () => core.resyncBoard(),
+      emit: (state) => this.emit({ type: 'board.changed', board: state }),
+      ...(this.options.boardCoalesceMs !== undefined && {
+        coalesceMs: this.options.boardCoalesceMs,
+      }),
+    });
+    board.setRole(this.role);
+    this.board = board;
     this.unsubscribe = core.on((event) => {
+      board.onEvent(event);
+      // Folded into the boards (the page gets `board.changed`), and the role into the session.
+      if (event.type === 'board.message') return;
+      if (event.type === 'user.changed') {
+        this.noteRole(event.role);
+        return;
+      }
       if (QUEUE_EVENTS.has(event.type)) {
         // Also drops an ordering in flight: it may have read the queue before this change.
         this.ordered = null;
@@ -512,6 +576,9 @@ export class AppService {
   private async closeCore(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.board?.close();
+    this.board = null;
+    this.role = null;
     const core = this.core;
     this.core = null;
     this.session = null;

@@ -10,6 +10,7 @@ import {
   type QueueCounts,
 } from '../../shared/app-api';
 import type { ClientEvent } from '../../shared/client-api';
+import { USER_ROLES } from '../../shared/user';
 import { describeIssues, fieldIssues } from '../../shared/validation';
 import type { Toast } from '../client/notifier';
 import type { StoredSession } from './app-service';
@@ -47,7 +48,12 @@ export type AutoSignIn = z.input<typeof SignInSchema>;
 
 const AppSessionSchema: z.ZodType<AppSession> = z.strictObject({
   serverUrl: z.string(),
-  user: z.strictObject({ id: z.string(), email: z.string(), name: z.string() }),
+  user: z.strictObject({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(USER_ROLES).optional(),
+  }),
 });
 
 const QueueCountsSchema: z.ZodType<QueueCounts> = z.strictObject({
@@ -94,6 +100,8 @@ const CLIENT_EVENT_TYPES = {
   'call.changed': true,
   stopped: true,
   'invalid.message': true,
+  'board.message': true,
+  'user.changed': true,
 } as const satisfies Record<ClientEvent['type'], true>;
 
 /**
@@ -108,6 +116,8 @@ const AppEventWireSchema = z
     z.strictObject({ type: z.literal('settings.changed'), settings: AppSettingsSchema }),
     z.strictObject({ type: z.literal('session.changed'), session: AppSessionSchema.nullable() }),
     z.strictObject({ type: z.literal('lead.focus'), leadId: z.string() }),
+    // For the page only (main reads nothing of it), like the client core's events below.
+    z.strictObject({ type: z.literal('board.changed'), board: z.looseObject({}) }),
     z.looseObject({
       type: z
         .string()

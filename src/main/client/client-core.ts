@@ -27,6 +27,8 @@ import {
   type RejectedChange,
   type SyncStatus,
 } from '../../shared/client-api';
+import type { UserRole } from '../../shared/user';
+import { BoardRemote } from './board-remote';
 import { SyncEngine, type EngineOptions } from './engine';
 import { openLocalDb, type LocalDb } from './local-db';
 import type { Notifier } from './notifier';
@@ -70,7 +72,13 @@ import { requestJson, TransportError } from './transport';
 
 export interface Session {
   readonly token: string;
-  readonly user: { readonly id: string; readonly email: string; readonly name: string };
+  readonly user: {
+    readonly id: string;
+    readonly email: string;
+    readonly name: string;
+    /** From the login's answer; team leads and admins get the board (absent: not known). */
+    readonly role?: UserRole;
+  };
 }
 
 export class SignInError extends Error {
@@ -341,6 +349,21 @@ export class ClientCore {
     this.events.emit('event', { type: 'queue.changed' } satisfies ClientEvent);
     this.engine?.pullSoon(); // its timeline, and the cursor past this change
     return lead;
+  }
+
+  /**
+   * The board's calls to the server (team leads and admins: charts, reassign, release, a rep's
+   * queue, the pools). Online only, like a claim: see board-remote.ts.
+   */
+  boardRemote(): BoardRemote {
+    const remote = this.remote;
+    if (!remote) throw new CommandError('not connected to the server', []);
+    return new BoardRemote(remote);
+  }
+
+  /** The board missed a delta: a new live connection brings every board's snapshot again. */
+  resyncBoard(): void {
+    this.engine?.reconnectLive();
   }
 
   /** The call did not happen (no answer tone, wrong key): nothing to log. */

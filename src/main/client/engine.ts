@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type WebSocket from 'ws';
 import type { RawData } from 'ws';
+import { parseBoardMessage } from '../../shared/board-protocol';
 import type { Lead } from '../../shared/lead';
 import type { LeadAlertKind } from '../../shared/live-protocol';
 import {
@@ -161,6 +162,21 @@ export class SyncEngine {
         this.pullSoon();
       }
     });
+  }
+
+  /**
+   * Replaces the live socket now, without counting it as a failure: the server sends a board's
+   * snapshot on each new connection, so this is how a board that missed a delta asks again.
+   */
+  reconnectLive(): void {
+    if (!this.running) return;
+    const old = this.socket;
+    this.socket = null; // its close is then not ours to handle
+    if (this.silenceTimer) clearTimeout(this.silenceTimer);
+    old?.removeAllListeners();
+    old?.on('error', () => undefined);
+    old?.terminate();
+    this.connectLive();
   }
 
   // ---- push ---------------------------------------------------------------------------------
@@ -391,6 +407,18 @@ export class SyncEngine {
       this.o.emit({ type: 'invalid.message', source: 'live', message: 'not JSON' });
       return;
     }
+    const boardType = boardFrameType(json);
+    if (boardType !== null) {
+      // Board messages have their own parser (board-protocol.ts), which drops the figures and
+      // change kinds a newer server added instead of refusing the message; board types it does
+      // not know are ignored like any other new type.
+      const board = parseBoardMessage(json);
+      if (board) this.o.emit({ type: 'board.message', message: board });
+      else if (KNOWN_BOARD_TYPES.has(boardType)) {
+        this.o.emit({ type: 'invalid.message', source: 'live', message: `bad ${boardType}` });
+      }
+      return;
+    }
     const parsed = LiveServerMessageSchema.safeParse(json);
     if (!parsed.success) {
       const type = typeof json === 'object' && json !== null && 'type' in json ? json.type : null;
@@ -415,6 +443,12 @@ export class SyncEngine {
         this.pullSoon();
         return;
       case 'hello':
+        this.o.emit({
+          type: 'user.changed',
+          role: message.user.role,
+          teamId: message.user.teamId,
+        });
+        return;
       case 'pong':
       case 'error':
         return;
@@ -558,6 +592,14 @@ const KNOWN_LIVE_TYPES = new Set([
   'pong',
   'error',
 ]);
+
+const KNOWN_BOARD_TYPES: ReadonlySet<string> = new Set(['board.snapshot', 'board.delta']);
+
+/** The type of a board message (`board.*`, also ones a newer server adds), else null. */
+function boardFrameType(json: unknown): string | null {
+  if (typeof json !== 'object' || json === null || !('type' in json)) return null;
+  return typeof json.type === 'string' && json.type.startsWith('board.') ? json.type : null;
+}
 
 function alertTitle(kind: LeadAlertKind): string {
   switch (kind) {

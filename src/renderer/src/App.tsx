@@ -1,4 +1,4 @@
-import { type JSX, useCallback, useEffect, useRef, useState } from 'react';
+import { type JSX, lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { AppSession, AppSettings } from '../../shared/app-api';
 import { Inbox } from './components/Inbox';
 import { SignIn } from './components/SignIn';
@@ -21,6 +21,18 @@ type Boot =
 
 const sessionBoot = (session: AppSession | null): Boot =>
   session ? { kind: 'signed-in', session } : { kind: 'signed-out' };
+
+/**
+ * The team board: its own chunk, fetched only by team leads and admins (a rep's first paint
+ * does not parse it, nor uPlot).
+ */
+const loadBoard = () => import('./board/BoardScreen');
+const BoardScreen = lazy(loadBoard);
+
+/** Team leads and admins have the board; a rep never sees it. */
+function hasBoard(session: AppSession): boolean {
+  return session.user.role === 'lead' || session.user.role === 'admin';
+}
 
 /** How long a signed-in page waits for the queue's first window before showing the inbox. */
 const FIRST_WINDOW_WAIT_MS = 150;
@@ -58,6 +70,7 @@ export function App(): JSX.Element {
       setBoot((cur) =>
         cur.kind === 'signed-in' &&
         cur.session.user.id === session.user.id &&
+        cur.session.user.role === session.user.role &&
         cur.session.serverUrl === session.serverUrl
           ? cur
           : sessionBoot(session),
@@ -122,6 +135,17 @@ export function App(): JSX.Element {
     changeSettings({ theme: dark ? 'light' : 'dark' });
   }, [settings.theme, changeSettings]);
 
+  const [view, setView] = useState<'inbox' | 'board'>('inbox');
+  const showBoard = useCallback(() => setView('board'), []);
+  const showInbox = useCallback(() => setView('inbox'), []);
+  const boardAllowed = boot.kind === 'signed-in' && hasBoard(boot.session);
+  // A team lead will likely open the board: its chunk is fetched once the inbox is idle.
+  useEffect(() => {
+    if (!boardAllowed) return;
+    const timer = setTimeout(() => void loadBoard().catch(() => undefined), 2000);
+    return () => clearTimeout(timer);
+  }, [boardAllowed]);
+
   const signOut = useCallback(() => {
     call('session.signOut', {})
       .then(() => showSession(null))
@@ -142,6 +166,17 @@ export function App(): JSX.Element {
     case 'signed-out':
       return <SignIn onSignedIn={showSession} />;
     case 'signed-in':
+      if (view === 'board' && boardAllowed) {
+        return (
+          <Suspense fallback={<div className="boot" aria-busy="true" />}>
+            <BoardScreen
+              key={boot.session.user.id}
+              onInbox={showInbox}
+              onToggleTheme={toggleTheme}
+            />
+          </Suspense>
+        );
+      }
       return (
         <Inbox
           key={boot.session.user.id}
@@ -151,6 +186,7 @@ export function App(): JSX.Element {
           onSettings={changeSettings}
           onToggleTheme={toggleTheme}
           onSignOut={signOut}
+          {...(boardAllowed && { onShowBoard: showBoard })}
         />
       );
   }

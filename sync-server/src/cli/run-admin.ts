@@ -9,6 +9,7 @@ import { commandHelp, overviewHelp } from './help';
 import { IMPORT_COMMANDS } from './import-csv-command';
 import { createOutput } from './output';
 import { PromptCancelled, promptSecret } from './prompt-secret';
+import { REPORT_COMMANDS } from './report-command';
 import { SOURCE_COMMANDS } from './source-commands';
 import { TEAM_COMMANDS } from './team-commands';
 import { USER_COMMANDS } from './user-commands';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   ...API_KEY_COMMANDS,
   ...SOURCE_COMMANDS,
   ...IMPORT_COMMANDS,
+  ...REPORT_COMMANDS,
 ];
 
 export interface AdminIo {
@@ -103,7 +105,9 @@ function splitCommand(argv: readonly string[]): { words: string[]; args: string[
   const words: string[] = [];
   const args: string[] = [];
   let i = 0;
-  while (i < argv.length && words.length < 2) {
+  // A one-word command (`report`) takes no second word: what follows is its flags' business.
+  const oneWord = (word: string | undefined) => COMMANDS.some((c) => c.name === word);
+  while (i < argv.length && words.length < 2 && !(words.length === 1 && oneWord(words[0]))) {
     const arg = argv[i] ?? '';
     if (arg.startsWith('-')) {
       args.push(arg);
@@ -119,7 +123,7 @@ function splitCommand(argv: readonly string[]): { words: string[]; args: string[
 
 function findCommand(words: readonly string[]): Command | undefined {
   const name = `${words[0] ?? ''} ${words[1] ?? ''}`;
-  return COMMANDS.find((c) => c.name === name);
+  return COMMANDS.find((c) => c.name === name || (words.length === 1 && c.name === words[0]));
 }
 
 function unknownCommandMessage(group: string, action: string | undefined): string {

@@ -217,6 +217,17 @@ const MetricsSchema = z
   })
   .prefault({});
 
+/** The wallboard page served at /board (docs/metrics.md, "Wallboard"). */
+const BoardSchema = z
+  .strictObject({
+    /**
+     * Folder of the built page (`board.html` and `assets/`, as `npm run build` writes them);
+     * null means `<repo>/out/renderer`. A relative path is read from the working directory.
+     */
+    staticDir: z.string().min(1).nullable().default(null),
+  })
+  .prefault({});
+
 const LiveSchema = z
   .strictObject({
     /** Ping interval; a socket that misses two pongs is closed and its rep goes offline. */
@@ -375,6 +386,7 @@ export const ConfigSchema = z.strictObject({
   routing: RoutingSchema,
   live: LiveSchema,
   metrics: MetricsSchema,
+  board: BoardSchema,
   sources: SourcesSchema,
   lifecycle: LifecycleSchema,
 });

@@ -1,6 +1,7 @@
 import type { Database } from './schema';
 import { m0005_lifecycle, m0006_repeat_inquiries, m0007_cadence } from '../lifecycle/tables';
 import { m0008_claim_and_away } from '../lifecycle/claim-tables';
+import { m0010_metrics_history } from '../metrics/history-indexes';
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 
 /*
@@ -312,6 +313,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007_cadence': m0007_cadence,
   '0008_claim_and_away': m0008_claim_and_away,
   '0009_delivery_failures': m0009_delivery_failures,
+  '0010_metrics_history': m0010_metrics_history,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -5,17 +5,21 @@ import type { Accounts } from '../services/accounts';
 import { RequestAuth } from './auth';
 import { installErrorHandling } from './errors';
 import { adminRoutes } from './routes/admin-routes';
+import { boardRoutes } from './routes/board-routes';
 import { claimAwayRoutes } from './routes/claim-away-routes';
 import { authRoutes } from './routes/auth-routes';
 import { leadRoutes } from './routes/lead-routes';
 import { sourceRoutes } from './routes/source-routes';
 import { syncRoutes } from './routes/sync-routes';
+import { wallboardRoutes } from './routes/wallboard-routes';
 import type { SyncService } from '../sync/sync-service';
 import type { LeadActions } from '../services/lead-actions';
 import type { SourceAdmin } from '../sources/source-admin';
 import type { WebhookIntake } from '../sources/webhook-intake';
 import type { AwayService } from '../lifecycle/away';
 import type { Claims } from '../routing/claims';
+import type { Config } from '../config/schema';
+import type { Playbook } from '../../../src/shared/playbook';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -29,6 +33,11 @@ export interface AppDeps {
   readonly webhooks: WebhookIntake;
   readonly claims: Claims;
   readonly away: AwayService;
+  /** The team-lead board's zones (config `metrics`) and the playbook its rep queues use. */
+  readonly metrics: Config['metrics'];
+  readonly playbook: Playbook;
+  /** Where the built wallboard page is (config `board.staticDir`, resolved). */
+  readonly boardStaticDir: string;
   readonly defaultCountry: string;
   readonly clock: () => number;
   readonly trustProxy: boolean;
@@ -66,5 +75,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   syncRoutes(app, { auth, sync: deps.sync, leadActions: deps.leadActions });
   sourceRoutes(app, { auth, sources: deps.sources, webhooks: deps.webhooks });
   claimAwayRoutes(app, { auth, claims: deps.claims, away: deps.away });
+  boardRoutes(app, {
+    db: deps.db,
+    auth,
+    leadActions: deps.leadActions,
+    metrics: deps.metrics,
+    playbook: deps.playbook,
+    clock: deps.clock,
+  });
+  wallboardRoutes(app, {
+    staticDir: deps.boardStaticDir,
+    log: (message) => app.log.warn(message),
+  });
   return app;
 }

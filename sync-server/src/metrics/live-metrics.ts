@@ -54,6 +54,21 @@ export class LiveMetrics {
 
   /** Applies one committed change; the deltas to send, one per team whose board changed. */
   apply(event: MetricsEvent): BoardDeltaMessage[] {
+    this.mutate(event);
+    return this.flush();
+  }
+
+  /**
+   * Applies several committed changes in order, then says what changed once: one delta per team
+   * for the lot (the server's feed applies a commit's worth at a time, a send per team instead of
+   * per event).
+   */
+  applyAll(events: readonly MetricsEvent[]): BoardDeltaMessage[] {
+    for (const event of events) this.mutate(event);
+    return this.flush();
+  }
+
+  private mutate(event: MetricsEvent): void {
     const state = this.state;
     state.advance(event.at);
     switch (event.type) {
@@ -87,7 +102,6 @@ export class LiveMetrics {
         );
         break;
     }
-    return this.flush();
   }
 
   /** Moves the clock (a day may roll over); the deltas to send. Call at `nextRolloverAt()`. */

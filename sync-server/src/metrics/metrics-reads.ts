@@ -1,6 +1,12 @@
 import { sql } from 'kysely';
 import type { Db } from '../repos/db-types';
-import { type MetricsLead, metricsLead, type MetricsOutcome } from './metrics-events';
+import type { Disposition } from '../../../src/shared/dispositions';
+import {
+  type MetricsLead,
+  metricsLead,
+  type MetricsLeadColumns,
+  type MetricsOutcome,
+} from './metrics-events';
 import type { MetricsBreachRow, MetricsOutcomeRow, MetricsRepRow, MetricsRows } from './rebuild';
 
 /*
@@ -67,6 +73,62 @@ export async function readMetricsOutcome(
   };
 }
 
+/** These leads as the board sees them now, by id (missing or teamless ones left out). */
+export async function readMetricsLeads(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, MetricsLead>> {
+  const found = new Map<string, MetricsLead>();
+  // Raw SQL: this runs after every commit, and building the query with the builder cost more
+  // than running it (docs/benchmarks.md, "Live board").
+  for (let i = 0; i < ids.length; i += 500) {
+    const list = sql.join(ids.slice(i, i + 500));
+    const rows = await sql<MetricsLeadColumns & { due_at: number | null }>`
+      select l.id, l.team_id, l.tier, l.received_at, l.status, l.assigned_to, l.first_touch_at,
+        ${slaDue} as due_at
+      from leads l where l.id in (${list})
+    `.execute(db);
+    for (const row of rows.rows) {
+      const lead = metricsLead(row, row.due_at ?? null);
+      if (lead) found.set(lead.id, lead);
+    }
+  }
+  return found;
+}
+
+/** These outcomes, by id, each with whether it was its lead's first. */
+export async function readMetricsOutcomes(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, MetricsOutcome>> {
+  const found = new Map<string, MetricsOutcome>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const list = sql.join(ids.slice(i, i + 500));
+    const rows = await sql<{
+      id: string;
+      user_id: string;
+      disposition: Disposition;
+      occurred_at: number;
+      first_id: string;
+    }>`
+      select o.id, o.user_id, o.disposition, o.occurred_at,
+        (select f.id from outcomes f where f.lead_id = o.lead_id
+          order by f.recorded_at, f.id limit 1) as first_id
+      from outcomes o where o.id in (${list})
+    `.execute(db);
+    for (const r of rows.rows) {
+      found.set(r.id, {
+        id: r.id,
+        repId: r.user_id,
+        disposition: r.disposition,
+        occurredAt: Number(r.occurred_at),
+        firstTouch: r.first_id === r.id,
+      });
+    }
+  }
+  return found;
+}
+
 /** The rep whose hold breached, for an `alert_lead` step that ran at `at` (not skipped). */
 export async function readBreachRep(db: Db, leadId: string, at: number): Promise<string | null> {
   const row = await db
@@ -119,33 +181,20 @@ export async function readRepFacts(
   db: Db,
   isOnline: (userId: string) => boolean,
 ): Promise<MetricsRepRow[]> {
-  const rows = await db
-    .selectFrom('users as u')
-    .leftJoin('away_periods as a', (join) =>
-      join
-        .onRef('a.user_id', '=', 'u.id')
-        .on('a.started_at', 'is not', null)
-        .on('a.ended_at', 'is', null)
-        .on('a.cancelled_at', 'is', null),
-    )
-    .select(['u.id', 'u.team_id', 'u.receiving_leads', 'a.id as away_id'])
-    .where('u.role', '=', 'rep')
-    .where('u.active', '=', 1)
-    .where('u.team_id', 'is not', null)
-    .execute();
-  const reps = new Map<string, MetricsRepRow>();
-  for (const r of rows) {
-    if (r.team_id === null) continue;
-    const known = reps.get(r.id);
-    reps.set(r.id, {
-      repId: r.id,
-      teamId: r.team_id,
-      connected: isOnline(r.id),
-      receivingLeads: Number(r.receiving_leads) === 1,
-      away: (known?.away ?? false) || r.away_id !== null,
-    });
-  }
-  return [...reps.values()];
+  const rows = await sql<{ id: string; team_id: string; receiving_leads: number; away: number }>`
+    select u.id, u.team_id, u.receiving_leads,
+      exists (select 1 from away_periods a where a.user_id = u.id and a.started_at is not null
+        and a.ended_at is null and a.cancelled_at is null) as away
+    from users u
+    where u.role = 'rep' and u.active = 1 and u.team_id is not null
+  `.execute(db);
+  return rows.rows.map((r) => ({
+    repId: r.id,
+    teamId: r.team_id,
+    connected: isOnline(r.id),
+    receivingLeads: Number(r.receiving_leads) === 1,
+    away: Number(r.away) === 1,
+  }));
 }
 
 /** What the board is rebuilt from at start (see MetricsRows for what each part must hold). */

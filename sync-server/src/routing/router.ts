@@ -46,6 +46,12 @@ export interface RouterOptions {
   readonly onOffered?: (at: number) => void;
 }
 
+/** How one waiting lead is routed now. */
+export interface RouteOptions {
+  /** Reps who may not get (or be offered) the lead this time; later drains do not know them. */
+  readonly exclude?: ReadonlySet<string>;
+}
+
 const teamAssignmentQuery = prepareQuery((db, p: { teamId: string }) =>
   db.selectFrom('teams').select('assignment').where('id', '=', p.teamId),
 );
@@ -166,14 +172,26 @@ export class Router {
 
   /**
    * Gives a stored, waiting `lead` (status `unassigned`, with a team) to the next eligible rep
-   * and records why. Returns null, and changes nothing, when nobody is eligible.
+   * and records why. Returns null, and changes nothing, when nobody is eligible. `exclude`:
+   * reps who may not get it now (the one a team lead just released it from).
    */
-  async assign(db: Db, lead: LeadRow, now: number): Promise<Assignment | null> {
+  async assign(
+    db: Db,
+    lead: LeadRow,
+    now: number,
+    options: RouteOptions = {},
+  ): Promise<Assignment | null> {
     if (lead.team_id === null) return null;
-    const choice = await this.pickRep(db, lead.team_id, lead.routing_rule, { now });
+    const choice = await this.pickRep(db, lead.team_id, lead.routing_rule, {
+      now,
+      ...(options.exclude && { exclude: options.exclude }),
+    });
     if (!choice) return null;
+    // A lead that was worked before it came back to the queue (a release, a reopened lead
+    // whose rep left) is not untouched: `assigned` means "no outcome yet" to the board and SLA.
+    const status = lead.first_touch_at === null ? 'assigned' : 'working';
     await updateLead(db, lead.id, {
-      status: 'assigned',
+      status,
       assigned_to: choice.user.id,
       assigned_at: now,
       updated_at: now,
@@ -184,7 +202,7 @@ export class Router {
     return {
       lead: {
         ...lead,
-        status: 'assigned',
+        status,
         assigned_to: choice.user.id,
         assigned_at: now,
         updated_at: now,
@@ -199,12 +217,17 @@ export class Router {
    * Routes a stored, waiting lead as its team works: in a fair team `assign`, in a claim team
    * `offer`. One entry per rep to tell (none: nobody is eligible, nothing changed).
    */
-  async route(db: Db, lead: LeadRow, now: number): Promise<Assignment[]> {
+  async route(
+    db: Db,
+    lead: LeadRow,
+    now: number,
+    options: RouteOptions = {},
+  ): Promise<Assignment[]> {
     if (lead.team_id === null) return [];
     if ((await this.teamAssignment(db, lead.team_id)) === 'claim') {
-      return this.offer(db, lead, now);
+      return this.offer(db, lead, now, options);
     }
-    const assignment = await this.assign(db, lead, now);
+    const assignment = await this.assign(db, lead, now, options);
     return assignment ? [assignment] : [];
   }
 
@@ -215,7 +238,12 @@ export class Router {
    * `routing.claim.fallbackAfterSeconds`). Returns one entry per offered rep, each carrying the
    * offered lead, for the live push; none, and nothing changed, when nobody is eligible.
    */
-  async offer(db: Db, lead: LeadRow, now: number): Promise<Assignment[]> {
+  async offer(
+    db: Db,
+    lead: LeadRow,
+    now: number,
+    options: RouteOptions = {},
+  ): Promise<Assignment[]> {
     if (lead.team_id === null) return [];
     const { candidates, skipped } = await this.receivingReps(
       db,
@@ -225,6 +253,7 @@ export class Router {
     );
     const eligible: RoutingRep[] = [];
     for (const c of candidates) {
+      if (options.exclude?.has(c.user.id)) continue;
       const capacity = Number(c.user.capacity);
       if ((await countHeldUntouched(db, c.user.id, capacity)) >= capacity) {
         skipped['at capacity'] += 1;

@@ -1,5 +1,5 @@
 import type { Lead, LeadStatus } from '../../../src/shared/lead';
-import type { UserRow } from '../db/schema';
+import type { LeadRow, UserRow } from '../db/schema';
 import type { WriteQueue } from '../db/write-queue';
 import { toLead } from '../domain/mappers';
 import { ApiError } from '../errors';
@@ -9,19 +9,28 @@ import { insertLeadEvent } from '../repos/lead-events';
 import { findLeadById, updateLead } from '../repos/leads';
 import { findUserById } from '../repos/users';
 import type { Escalations } from '../lifecycle/escalations';
+import { insertDeadline } from '../lifecycle/deadlines-repo';
 import { withdrawLeadOffers } from '../routing/claims';
+import type { Router } from '../routing/router';
 
 export interface LeadActionsDeps {
   readonly writes: WriteQueue;
   readonly notifier: LeadNotifier;
   readonly clock: () => number;
   /** The SLA ladder: a moved, untouched lead starts its ladder again with the new rep. */
-  readonly escalations?: Pick<Escalations, 'scheduleFor' | 'cancelFor'>;
+  readonly escalations?: Pick<Escalations, 'scheduleFor' | 'cancelFor' | 'wake'>;
+  /** Routes a released lead as the team's waiting leads are (fair pick, or claim offers). */
+  readonly router: Pick<Router, 'route'>;
 }
 
-const MOVABLE: readonly LeadStatus[] = ['unassigned', 'assigned', 'working'];
+/**
+ * Leads a team lead may hand to a rep: open ones, the team queue, and the nurture pool (a team
+ * lead who sees sales intent marketing's score missed takes the lead back for sales).
+ */
+const MOVABLE: readonly LeadStatus[] = ['unassigned', 'assigned', 'working', 'nurture'];
+const HELD: readonly LeadStatus[] = ['assigned', 'working'];
 
-/** What team leads and admins do to leads: for now, give one to another rep. */
+/** What team leads and admins do to leads: give one to a rep, or back to the team queue. */
 export class LeadActions {
   constructor(private readonly deps: LeadActionsDeps) {}
 
@@ -42,7 +51,9 @@ export class LeadActions {
         throw ApiError.notFound('lead');
       }
       if (!MOVABLE.includes(lead.status)) {
-        throw ApiError.conflict(`the lead is ${lead.status}; only open leads can be reassigned`);
+        throw ApiError.conflict(
+          `the lead is ${lead.status}; only open, waiting or nurture leads can be reassigned`,
+        );
       }
       const target = await findUserById(trx, toUserId);
       if (
@@ -55,7 +66,10 @@ export class LeadActions {
           { field: 'toUserId', message: "must be an active rep of the lead's team" },
         ]);
       }
-      if (lead.assigned_to === target.id) return { lead: toLead(lead), changed: false };
+      // A nurture lead keeps the rep who sent it back: giving it to them again is a move.
+      if (lead.assigned_to === target.id && HELD.includes(lead.status)) {
+        return { lead: toLead(lead), changed: false };
+      }
 
       const now = this.deps.clock();
       const from = lead.assigned_to;
@@ -66,45 +80,121 @@ export class LeadActions {
         lead.offered_at === null
           ? []
           : await withdrawLeadOffers(trx, lead.id, reason, now, target.id);
-      await updateLead(trx, lead.id, {
+      const patch = {
         assigned_to: target.id,
         assigned_at: now,
         status,
         seen_at: null,
         offered_at: null,
         offer_expires_at: null,
+        // Back in a queue from nurture: why it left (a reason code) no longer describes it.
+        ...(lead.status === 'nurture' && { close_reason: null }),
         updated_at: now,
-      });
+      };
+      await updateLead(trx, lead.id, patch);
       await insertLeadEvent(trx, {
         leadId: lead.id,
         type: 'reassigned',
         at: now,
         actorId: actor.id,
-        data: { from, to: target.id, reason, ...(note && { note }) },
+        data: {
+          from,
+          to: target.id,
+          reason,
+          ...(note && { note }),
+          ...(!HELD.includes(lead.status) && { fromStatus: lead.status }),
+        },
       });
-      if (from) await recordLeadRevoke(trx, lead.id, from, reason, now);
+      // The rep who sent a nurture lead back and gets it again is told once, as its new holder.
+      const revokeFrom = from !== null && from !== target.id ? from : null;
+      if (revokeFrom) await recordLeadRevoke(trx, lead.id, revokeFrom, reason, now);
       await recordLeadUpsert(trx, lead.id, target.id, now);
       await this.deps.escalations?.cancelFor(trx, lead.id, `reassigned by ${actor.name}`, now);
       if (lead.first_touch_at === null) {
         await this.deps.escalations?.scheduleFor(trx, lead, target.id, now);
       }
-      const moved = toLead({
-        ...lead,
-        assigned_to: target.id,
-        assigned_at: now,
-        status,
-        seen_at: null,
-        offered_at: null,
-        offer_expires_at: null,
-        updated_at: now,
-      });
+      const moved = toLead({ ...lead, ...patch });
       afterCommit(() => {
-        if (from) this.deps.notifier.leadRevoked(from, lead.id, reason);
+        if (revokeFrom) this.deps.notifier.leadRevoked(revokeFrom, lead.id, reason);
         for (const userId of offeredTo) this.deps.notifier.leadRevoked(userId, lead.id, reason);
         this.deps.notifier.leadAssigned(target.id, moved, reason);
       });
       return { lead: moved, changed: true };
     });
     return result.lead;
+  }
+
+  /**
+   * Puts a held lead back in its team's queue: the rep's copy is revoked (live, with the reason),
+   * its SLA steps and callback alert are closed, and it is routed at once as the team's waiting
+   * leads are (a fair pick, or offers in a claim team), **without the rep it came from**: a
+   * release says "not this rep", and the fair queue would often hand it straight back to them.
+   * Nobody else eligible: it waits, and a later drain (someone connects, comes back, gets
+   * capacity) may give it to anyone, that rep included.
+   *
+   *   const lead = await leadActions.release(teamLead, leadId, 'Ana is out sick');
+   */
+  async release(actor: UserRow, leadId: string, note: string | null): Promise<Lead> {
+    return this.deps.writes.run(async ({ trx, afterCommit }) => {
+      const lead = await findLeadById(trx, leadId);
+      if (!lead || (actor.role === 'lead' && lead.team_id !== actor.team_id)) {
+        throw ApiError.notFound('lead');
+      }
+      const from = lead.assigned_to;
+      if (!HELD.includes(lead.status) || from === null || lead.team_id === null) {
+        throw ApiError.conflict(
+          `the lead is ${lead.status}; only a lead a rep holds can be released to the team queue`,
+        );
+      }
+      const now = this.deps.clock();
+      const reason = `released to the team queue by ${actor.name}` + (note ? `: ${note}` : '');
+      const patch = {
+        status: 'unassigned' as const,
+        assigned_to: null,
+        assigned_at: null,
+        seen_at: null,
+        offered_at: null,
+        offer_expires_at: null,
+        updated_at: now,
+      };
+      await updateLead(trx, lead.id, patch);
+      await insertLeadEvent(trx, {
+        leadId: lead.id,
+        type: 'released',
+        at: now,
+        actorId: actor.id,
+        data: { from, reason, by: 'lead', ...(note && { note }) },
+      });
+      await recordLeadRevoke(trx, lead.id, from, reason, now);
+      await this.deps.escalations?.cancelFor(trx, lead.id, `released by ${actor.name}`, now);
+
+      const waiting: LeadRow = { ...lead, ...patch };
+      const routed = await this.deps.router.route(trx, waiting, now, {
+        exclude: new Set([from]),
+      });
+      if (routed.length === 0) {
+        await insertLeadEvent(trx, {
+          leadId: lead.id,
+          type: 'queued',
+          at: now,
+          data: { reason: 'no other rep of the team is eligible now' },
+        });
+      }
+      // A booked callback still stands: its alert goes to whoever holds the lead now.
+      const holder = routed.length === 1 ? routed[0] : undefined;
+      const callbackAt = lead.callback_at === null ? null : Number(lead.callback_at);
+      if (holder && holder.lead.assigned_to === holder.userId && callbackAt !== null) {
+        if (callbackAt > now) {
+          await insertDeadline(trx, lead.id, holder.userId, 'callback_due', callbackAt);
+          afterCommit(() => this.deps.escalations?.wake(callbackAt));
+        }
+      }
+      const result = toLead(routed[0]?.lead ?? waiting);
+      afterCommit(() => {
+        this.deps.notifier.leadRevoked(from, lead.id, reason);
+        for (const a of routed) this.deps.notifier.leadAssigned(a.userId, toLead(a.lead), a.reason);
+      });
+      return result;
+    });
   }
 }

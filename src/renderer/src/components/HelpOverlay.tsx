@@ -1,27 +1,33 @@
 import type { JSX } from 'react';
-import type { Playbook } from '../../../shared/playbook';
-import { keyLabel, type Shortcut, shortcutsFor } from '../lib/keymap';
+import { keyLabel } from '../lib/keymap';
 import { Kbd } from './Kbd';
 import { Modal } from './Modal';
+
+/** A row of the overlay: the inbox's and the board's shortcut tables both have this shape. */
+export interface HelpEntry {
+  readonly keys: readonly string[];
+  readonly label: string;
+  readonly group: string;
+}
 
 /** Every shortcut, from the same table the key handler uses. */
 export function HelpOverlay({
   onClose,
-  playbook,
+  shortcuts,
 }: {
   onClose: () => void;
-  playbook: Playbook;
+  shortcuts: readonly HelpEntry[];
 }): JSX.Element {
-  const groups = new Map<Shortcut['group'], Shortcut[]>();
-  for (const s of shortcutsFor(playbook)) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
+  const groups = new Map<string, HelpEntry[]>();
+  for (const s of shortcuts) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
   return (
     <Modal title="Keyboard shortcuts" onClose={onClose} wide>
       <div className="help">
-        {[...groups].map(([group, shortcuts]) => (
+        {[...groups].map(([group, entries]) => (
           <section key={group} className="help__group">
             <h3>{group}</h3>
             <dl>
-              {shortcuts.map((s) => (
+              {entries.map((s) => (
                 <div key={s.label} className="help__row">
                   <dt>
                     {s.keys.map((k) => (

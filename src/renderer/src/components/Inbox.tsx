@@ -7,7 +7,7 @@ import { useAfterPaint } from '../hooks/use-after-paint';
 import { usePlaybook } from '../hooks/use-playbook';
 import { itemAt, type QueueState, useQueue } from '../hooks/use-queue';
 import { call, errorText, onAppEvent } from '../lib/api';
-import { type Action, actionFor } from '../lib/keymap';
+import { type Action, actionFor, keyFor, shortcutsFor } from '../lib/keymap';
 import { ticker } from '../lib/ticker';
 import { weekdayTime } from '../lib/time';
 import { CallbackPicker } from './CallbackPicker';
@@ -39,6 +39,8 @@ interface Props {
   readonly onSettings: (patch: Partial<AppSettings>) => void;
   readonly onToggleTheme: () => void;
   readonly onSignOut: () => void;
+  /** Team leads and admins: shows the team board (absent for a rep: no key, no button). */
+  readonly onShowBoard?: () => void;
 }
 
 /** The highlighted row: its place in the whole queue, and its lead once the window holds it. */
@@ -345,6 +347,9 @@ export function Inbox(props: Props): JSX.Element {
       case 'help':
         setModal('help');
         return;
+      case 'board':
+        props.onShowBoard?.();
+        return;
     }
   };
 
@@ -488,6 +493,11 @@ export function Inbox(props: Props): JSX.Element {
         <span className="topbar__counts" data-testid="counts">
           <strong>{queue.counts.untouched}</strong> untouched · {queue.counts.total} in queue
         </span>
+        {props.onShowBoard && (
+          <button className="topbar__button" onClick={props.onShowBoard} title="Team board">
+            Board <Kbd k={keyFor('board')} />
+          </button>
+        )}
         <button className="topbar__button" onClick={stable.settings} title="Settings">
           Settings <Kbd k="," />
         </button>
@@ -543,7 +553,12 @@ export function Inbox(props: Props): JSX.Element {
         onHelp={stable.help}
       />
 
-      {modal === 'help' && <HelpOverlay playbook={playbook} onClose={() => setModal(null)} />}
+      {modal === 'help' && (
+        <HelpOverlay
+          shortcuts={shortcutsFor(playbook, { board: props.onShowBoard !== undefined })}
+          onClose={() => setModal(null)}
+        />
+      )}
       {typeof modal === 'object' && modal !== null && selectedLeadId !== null && (
         <ReasonPicker
           leadName={leadName}

@@ -25,7 +25,12 @@ export type Action =
   | { readonly type: 'sync' }
   | { readonly type: 'settings' }
   | { readonly type: 'theme' }
-  | { readonly type: 'help' };
+  | { readonly type: 'help' }
+  /** Team leads and admins: the inbox and the team board, one key apart. */
+  | { readonly type: 'board' };
+
+/** Inbox <-> board: the same key both ways. */
+export const BOARD_KEY = 'v';
 
 export interface Shortcut {
   /** KeyboardEvent.key values; the first is the one the UI shows. */
@@ -33,6 +38,8 @@ export interface Shortcut {
   readonly label: string;
   readonly group: 'Move' | 'Work the lead' | 'Log the outcome' | 'App';
   readonly action: Action;
+  /** Only for team leads and admins (a rep is never shown it, and the inbox ignores it). */
+  readonly board?: true;
 }
 
 export const SHORTCUTS: readonly Shortcut[] = [
@@ -74,6 +81,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['s'], label: 'Sync now', group: 'App', action: { type: 'sync' } },
   { keys: ['t'], label: 'Light / dark theme', group: 'App', action: { type: 'theme' } },
   { keys: [','], label: 'Settings', group: 'App', action: { type: 'settings' } },
+  {
+    keys: [BOARD_KEY],
+    label: 'Team board',
+    group: 'App',
+    action: { type: 'board' },
+    board: true,
+  },
   { keys: ['?'], label: 'Keyboard shortcuts', group: 'App', action: { type: 'help' } },
 ];
 
@@ -101,16 +115,23 @@ export function actionFor(
   return BY_KEY.get(event.key) ?? null;
 }
 
-/** The shortcuts as this team has them: the outcomes as its playbook names and numbers them. */
-export function shortcutsFor(playbook: Playbook): readonly Shortcut[] {
+/**
+ * The shortcuts as this team has them: the outcomes as its playbook names and numbers them; the
+ * board's key only for those who have the board.
+ */
+export function shortcutsFor(
+  playbook: Playbook,
+  options: { readonly board?: boolean } = {},
+): readonly Shortcut[] {
   const outcomes = playbook.dispositions.map((d): Shortcut => ({
     keys: [d.shortcut],
     label: d.label,
     group: 'Log the outcome',
     action: { type: 'outcome', disposition: d.key },
   }));
-  const at = SHORTCUTS.findIndex((s) => s.group === 'Log the outcome');
-  const rest = SHORTCUTS.filter((s) => s.group !== 'Log the outcome');
+  const mine = SHORTCUTS.filter((s) => options.board === true || s.board !== true);
+  const at = mine.findIndex((s) => s.group === 'Log the outcome');
+  const rest = mine.filter((s) => s.group !== 'Log the outcome');
   return [...rest.slice(0, at), ...outcomes, ...rest.slice(at)];
 }
 
@@ -125,6 +146,10 @@ export function keyLabel(key: string): string {
       return '↓';
     case 'ArrowUp':
       return '↑';
+    case 'ArrowLeft':
+      return '←';
+    case 'ArrowRight':
+      return '→';
     default:
       return key;
   }
@@ -138,5 +163,108 @@ export function keyFor(type: Action['type'], disposition?: Disposition): string 
       (disposition === undefined ||
         (s.action.type === 'outcome' && s.action.disposition === disposition)),
   );
+  return found ? keyLabel(found.keys[0] ?? '') : '';
+}
+
+// ---- the team board ----------------------------------------------------------------------------
+
+export type BoardAction =
+  | { readonly type: 'next' }
+  | { readonly type: 'prev' }
+  | { readonly type: 'nextPane' }
+  | { readonly type: 'prevPane' }
+  | { readonly type: 'pool' }
+  | { readonly type: 'reassign' }
+  | { readonly type: 'release' }
+  | { readonly type: 'drill' }
+  | { readonly type: 'sortNext' }
+  | { readonly type: 'sortPrev' }
+  | { readonly type: 'sortFlip' }
+  | { readonly type: 'nextTeam' }
+  | { readonly type: 'prevTeam' }
+  | { readonly type: 'inbox' }
+  | { readonly type: 'theme' }
+  | { readonly type: 'help' };
+
+export interface BoardShortcut {
+  readonly keys: readonly string[];
+  readonly label: string;
+  readonly group: 'Move' | 'Act on the lead' | 'Rep table' | 'App';
+  readonly action: BoardAction;
+}
+
+export const BOARD_SHORTCUTS: readonly BoardShortcut[] = [
+  { keys: ['j', 'ArrowDown'], label: 'Next row', group: 'Move', action: { type: 'next' } },
+  { keys: ['k', 'ArrowUp'], label: 'Previous row', group: 'Move', action: { type: 'prev' } },
+  {
+    keys: ['l', 'ArrowRight'],
+    label: 'Next pane (reps, at risk, queue)',
+    group: 'Move',
+    action: { type: 'nextPane' },
+  },
+  { keys: ['h', 'ArrowLeft'], label: 'Previous pane', group: 'Move', action: { type: 'prevPane' } },
+  {
+    keys: ['p'],
+    label: 'Team queue / nurture pool',
+    group: 'Move',
+    action: { type: 'pool' },
+  },
+  { keys: [']'], label: 'Next team', group: 'Move', action: { type: 'nextTeam' } },
+  { keys: ['['], label: 'Previous team', group: 'Move', action: { type: 'prevTeam' } },
+  {
+    keys: ['r'],
+    label: 'Reassign to a rep (digits or type a name)',
+    group: 'Act on the lead',
+    action: { type: 'reassign' },
+  },
+  {
+    keys: ['u'],
+    label: 'Release to the team queue',
+    group: 'Act on the lead',
+    action: { type: 'release' },
+  },
+  {
+    keys: ['Enter'],
+    label: "Open the rep's queue (read-only)",
+    group: 'Act on the lead',
+    action: { type: 'drill' },
+  },
+  {
+    keys: ['s'],
+    label: 'Sort by the next column',
+    group: 'Rep table',
+    action: { type: 'sortNext' },
+  },
+  {
+    keys: ['S'],
+    label: 'Sort by the previous column',
+    group: 'Rep table',
+    action: { type: 'sortPrev' },
+  },
+  { keys: ['o'], label: 'Reverse the order', group: 'Rep table', action: { type: 'sortFlip' } },
+  { keys: [BOARD_KEY], label: 'Back to the inbox', group: 'App', action: { type: 'inbox' } },
+  { keys: ['t'], label: 'Light / dark theme', group: 'App', action: { type: 'theme' } },
+  { keys: ['?'], label: 'Keyboard shortcuts', group: 'App', action: { type: 'help' } },
+];
+
+const BOARD_BY_KEY = new Map<string, BoardAction>();
+for (const shortcut of BOARD_SHORTCUTS) {
+  for (const key of shortcut.keys) BOARD_BY_KEY.set(key, shortcut.action);
+}
+
+/** The board action a key press means, or null (a modifier held, a key it does not use). */
+export function boardActionFor(event: {
+  readonly key: string;
+  readonly ctrlKey: boolean;
+  readonly metaKey: boolean;
+  readonly altKey: boolean;
+}): BoardAction | null {
+  if (event.ctrlKey || event.metaKey || event.altKey) return null;
+  return BOARD_BY_KEY.get(event.key) ?? null;
+}
+
+/** The key the board shows for an action (the first key of its shortcut). */
+export function boardKeyFor(type: BoardAction['type']): string {
+  const found = BOARD_SHORTCUTS.find((s) => s.action.type === type);
   return found ? keyLabel(found.keys[0] ?? '') : '';
 }

@@ -19,7 +19,8 @@ const IdempotencyKey = z
   .max(255, 'must be at most 255 characters')
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
-const Cursor = z
+/** A list cursor (`nextCursor` of the previous page), decoded to the id to continue before. */
+export const Cursor = z
   .string()
   .max(200)
   .transform((raw, ctx) => {
