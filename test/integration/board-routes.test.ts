@@ -518,6 +518,30 @@ describe('release to the team queue', () => {
     expect(conflict.status).toBe(409);
   });
 
+  it('a lead in the nurture pool comes back to sales: unassigned, then routed to a rep', async () => {
+    const { s, ana, ben, lea, apiKey } = await setup();
+    const anaLive = await socket(s, ana);
+    const benLive = await socket(s, ben);
+    const nurture = (await postLead(s, apiKey, nurtureLead(7))).body.lead;
+    expect(nurture.status).toBe('nurture');
+    const res = await call<{ lead: Lead }>(
+      s,
+      'POST',
+      `/api/v1/leads/${nurture.id}/release`,
+      lea.token,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.lead.status).toBe('assigned');
+    const to = res.body.lead.assignedTo;
+    expect([ana.id, ben.id]).toContain(to);
+    await assigned(to === ana.id ? anaLive : benLive, nurture.id);
+    const released = (await events(s, nurture.id)).find((e) => e.type === 'released');
+    expect(released).toMatchObject({
+      actorId: lea.id,
+      data: { from: null, fromNurture: true, by: 'lead' },
+    });
+  });
+
   it('waits when nobody else is eligible, and a worked lead stays worked when it moves on', async () => {
     const { s, alpha, ana, ben, lea, apiKey } = await setup();
     await receiving(s, ben, false);

@@ -141,13 +141,18 @@ export class LeadActions {
         throw ApiError.notFound('lead');
       }
       const from = lead.assigned_to;
-      if (!HELD.includes(lead.status) || from === null || lead.team_id === null) {
+      // A held lead, or one back with marketing that the team lead brings back to sales.
+      const fromNurture = lead.status === 'nurture' && lead.team_id !== null;
+      if (!fromNurture && (!HELD.includes(lead.status) || from === null || lead.team_id === null)) {
         throw ApiError.conflict(
-          `the lead is ${lead.status}; only a lead a rep holds can be released to the team queue`,
+          `the lead is ${lead.status}; only a lead a rep holds, or one in the nurture pool, can be released to the team queue`,
         );
       }
       const now = this.deps.clock();
-      const reason = `released to the team queue by ${actor.name}` + (note ? `: ${note}` : '');
+      const reason =
+        (fromNurture
+          ? `taken from the nurture pool to the team queue by ${actor.name}`
+          : `released to the team queue by ${actor.name}`) + (note ? `: ${note}` : '');
       const patch = {
         status: 'unassigned' as const,
         assigned_to: null,
@@ -155,6 +160,7 @@ export class LeadActions {
         seen_at: null,
         offered_at: null,
         offer_expires_at: null,
+        close_reason: null,
         updated_at: now,
       };
       await updateLead(trx, lead.id, patch);
@@ -163,14 +169,20 @@ export class LeadActions {
         type: 'released',
         at: now,
         actorId: actor.id,
-        data: { from, reason, by: 'lead', ...(note && { note }) },
+        data: {
+          from,
+          reason,
+          by: 'lead',
+          ...(fromNurture && { fromNurture: true }),
+          ...(note && { note }),
+        },
       });
-      await recordLeadRevoke(trx, lead.id, from, reason, now);
+      if (from !== null) await recordLeadRevoke(trx, lead.id, from, reason, now);
       await this.deps.escalations?.cancelFor(trx, lead.id, `released by ${actor.name}`, now);
 
       const waiting: LeadRow = { ...lead, ...patch };
       const routed = await this.deps.router.route(trx, waiting, now, {
-        exclude: new Set([from]),
+        exclude: new Set(from === null ? [] : [from]),
       });
       if (routed.length === 0) {
         await insertLeadEvent(trx, {
@@ -191,7 +203,7 @@ export class LeadActions {
       }
       const result = toLead(routed[0]?.lead ?? waiting);
       afterCommit(() => {
-        this.deps.notifier.leadRevoked(from, lead.id, reason);
+        if (from !== null) this.deps.notifier.leadRevoked(from, lead.id, reason);
         for (const a of routed) this.deps.notifier.leadAssigned(a.userId, toLead(a.lead), a.reason);
       });
       return result;

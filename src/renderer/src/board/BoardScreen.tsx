@@ -157,10 +157,7 @@ export default function BoardScreen(props: Props): JSX.Element {
       setFlash(`${target.name} is already in the team queue: reassign it to a rep (r).`);
       return;
     }
-    if (target.from === 'pool') {
-      setFlash(`A nurture lead goes back to sales through a rep: reassign it (r).`);
-      return;
-    }
+    // A held lead goes back to the team queue; one in the nurture pool comes back to sales.
     call('board.release', { leadId: target.leadId })
       .then((lead) => {
         const now =
