@@ -25,54 +25,6 @@ const slaDue = sql<number | null>`(select d.due_at from lead_deadlines d
   where d.lead_id = l.id and d.user_id = l.assigned_to and d.kind = 'alert_lead'
   order by d.due_at desc limit 1)`;
 
-/** A lead as the board sees it now, with its open hold's first-touch deadline. */
-export async function readMetricsLead(db: Db, leadId: string): Promise<MetricsLead | null> {
-  const row = await db
-    .selectFrom('leads as l')
-    .select([
-      'l.id',
-      'l.team_id',
-      'l.tier',
-      'l.received_at',
-      'l.status',
-      'l.assigned_to',
-      'l.first_touch_at',
-      slaDue.as('due_at'),
-    ])
-    .where('l.id', '=', leadId)
-    .executeTakeFirst();
-  if (!row) return null;
-  return metricsLead(row, row.due_at ?? null);
-}
-
-/** The outcome a timeline `outcome` event records, and whether it was the lead's first. */
-export async function readMetricsOutcome(
-  db: Db,
-  outcomeId: string,
-): Promise<MetricsOutcome | null> {
-  const row = await db
-    .selectFrom('outcomes')
-    .select(['id', 'lead_id', 'user_id', 'disposition', 'occurred_at'])
-    .where('id', '=', outcomeId)
-    .executeTakeFirst();
-  if (!row) return null;
-  const first = await db
-    .selectFrom('outcomes')
-    .select('id')
-    .where('lead_id', '=', row.lead_id)
-    .orderBy('recorded_at')
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
-  return {
-    id: row.id,
-    repId: row.user_id,
-    disposition: row.disposition,
-    occurredAt: Number(row.occurred_at),
-    firstTouch: first?.id === row.id,
-  };
-}
-
 /** These leads as the board sees them now, by id (missing or teamless ones left out). */
 export async function readMetricsLeads(
   db: Db,
