@@ -7,6 +7,7 @@ import {
 } from './calling-window';
 import { DISPOSITION_INFO, DISPOSITIONS, type Disposition } from './dispositions';
 import type { Lead } from './lead';
+import type { PriorityOptions } from './priority';
 
 /*
  * The team's calling playbook: what each outcome is called and asks for, the retry ladder, what
@@ -218,4 +219,17 @@ export function outcomeProblem(
   return d.reasons.some((r) => r.code === reasonCode)
     ? null
     : `"${reasonCode}" is not a reason for "${d.label}"`;
+}
+
+/**
+ * The queue's ordering options by the playbook (retry ladder, calling hours): the rep's app and
+ * the team lead's view of a rep's queue order by the same. One object per call: keep it while
+ * the playbook stays (priority.ts remembers work per options' ladder and places).
+ */
+export function playbookPriorityOptions(playbook: Playbook): PriorityOptions {
+  return {
+    retryLadder: playbook.retryLadder,
+    callingHours: playbook.callingHours.default,
+    callingHoursByPlace: playbook.callingHours.byPlace,
+  };
 }

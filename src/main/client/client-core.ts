@@ -6,7 +6,12 @@ import { z } from 'zod';
 import { uuidv7 } from '../../shared/ids';
 import type { Lead } from '../../shared/lead';
 import { outcomeEffect } from '../../shared/outcome-effect';
-import { DEFAULT_PLAYBOOK, outcomeProblem, type Playbook } from '../../shared/playbook';
+import {
+  DEFAULT_PLAYBOOK,
+  outcomeProblem,
+  type Playbook,
+  playbookPriorityOptions,
+} from '../../shared/playbook';
 import { orderQueue, type PriorityOptions } from '../../shared/priority';
 import {
   LeadSchema,
@@ -189,7 +194,7 @@ export class ClientCore {
   ) {
     this.clock = clock;
     this.playbookNow = playbook;
-    this.priority = priorityOptions(playbook);
+    this.priority = playbookPriorityOptions(playbook);
   }
 
   /** Opens the user's local database and starts syncing it. */
@@ -272,7 +277,7 @@ export class ClientCore {
     if (text === JSON.stringify(this.playbookNow)) return;
     await setState(this.local.db, STATE_KEYS.playbook, text);
     this.playbookNow = fetched;
-    this.priority = priorityOptions(fetched);
+    this.priority = playbookPriorityOptions(fetched);
     // Views laid over with the old rules (a pending outcome's next step) are made again.
     this.summaryCache.clear();
     this.events.emit('event', { type: 'playbook.changed' } satisfies ClientEvent);
@@ -719,15 +724,6 @@ function toView(
     timeline: view.timeline,
     pending: view.pending,
     revoked: revokedOf(row),
-  };
-}
-
-/** The queue's ordering by the playbook's ladder and calling hours. */
-function priorityOptions(playbook: Playbook): PriorityOptions {
-  return {
-    retryLadder: playbook.retryLadder,
-    callingHours: playbook.callingHours.default,
-    callingHoursByPlace: playbook.callingHours.byPlace,
   };
 }
 

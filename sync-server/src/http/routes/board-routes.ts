@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type BoardCharts, CHART_DAYS } from '../../../../src/shared/board-charts';
 import type { LeadStatus } from '../../../../src/shared/lead';
-import type { Playbook } from '../../../../src/shared/playbook';
-import { orderQueue, plainRow, type PriorityOptions } from '../../../../src/shared/priority';
+import { type Playbook, playbookPriorityOptions } from '../../../../src/shared/playbook';
+import { orderQueue, plainRow } from '../../../../src/shared/priority';
 import type { Config } from '../../config/schema';
 import type { TeamRow, UserRow } from '../../db/schema';
 import { toLead } from '../../domain/mappers';
@@ -61,7 +61,7 @@ const ReleaseBody = z.strictObject({ note: z.string().trim().max(500).optional()
 
 export function boardRoutes(app: FastifyInstance, deps: BoardRouteDeps): void {
   const { db, auth } = deps;
-  const priority = priorityOptions(deps.playbook);
+  const priority = playbookPriorityOptions(deps.playbook);
   const charts = new ChartsReader({ db, clock: deps.clock });
 
   app.get('/api/v1/teams/:id/board/charts', async (request): Promise<BoardCharts> => {
@@ -139,16 +139,4 @@ async function visibleTeam(db: Db, user: UserRow, teamId: string): Promise<TeamR
     throw ApiError.notFound('team');
   }
   return team;
-}
-
-/**
- * The ordering options the rep's app uses (src/main/client/client-core.ts `priorityOptions`):
- * kept equal to it, so the team lead sees the order the rep sees.
- */
-function priorityOptions(playbook: Playbook): PriorityOptions {
-  return {
-    retryLadder: playbook.retryLadder,
-    callingHours: playbook.callingHours.default,
-    callingHoursByPlace: playbook.callingHours.byPlace,
-  };
 }
