@@ -69,6 +69,8 @@ export function Inbox(props: Props): JSX.Element {
   const [view, setView] = useState<LocalLead | null>(null);
   const [modal, setModal] = useState<Modal>(null);
   const [flash, setFlash] = useState<{ leadId: string; text: string } | null>(null);
+  const flashRef = useRef(flash);
+  flashRef.current = flash;
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<readonly QueueLead[] | null>(null);
   const [activeResult, setActiveResult] = useState(0);
@@ -242,10 +244,15 @@ export function Inbox(props: Props): JSX.Element {
     else if (item.lead.seenAt === null) run({ type: 'markSeen', leadId: item.lead.id });
   };
 
-  const openLink = (url: string, what: string): void => {
+  /**
+   * Hands `url` to the OS and says `what`, unless something newer was said since `since` (the
+   * flash when the rep pressed the key): "Calling ..." must not cover the outcome the rep logged
+   * while the dialer was still opening.
+   */
+  const openLink = (url: string, what: string, since = flashRef.current): void => {
     const leadId = sel.id ?? '';
     call('link.open', { url })
-      .then(() => setFlash({ leadId, text: what }))
+      .then(() => setFlash((cur) => (cur === since ? { leadId, text: what } : cur)))
       .catch((error: unknown) => setFlash({ leadId, text: `Could not open: ${errorText(error)}` }));
   };
 
@@ -254,9 +261,10 @@ export function Inbox(props: Props): JSX.Element {
     if (!lead?.phone) return;
     if (heldByCall(lead.id)) return;
     const phone = lead.phone;
+    const since = flashRef.current;
     const start = (): void => {
       call('call.start', { leadId: lead.id })
-        .then(() => openLink(`tel:${phone}`, `Calling ${phone}… then log how it went.`))
+        .then(() => openLink(`tel:${phone}`, `Calling ${phone}… then log how it went.`, since))
         .catch((error: unknown) => setFlash({ leadId: lead.id, text: errorText(error) }));
     };
     // An offer is claimed first: calling a lead that is not yours is a teammate's call.
