@@ -129,7 +129,10 @@ describe('lead wire JSON (built by SQLite)', () => {
         const expected = {
           type: 'lead',
           lead: toLead(lead),
-          timeline: events.map(toTimelineEntry),
+          // Oldest first by time, the id breaking ties (never by id alone: ids are not times).
+          timeline: [...events]
+            .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+            .map(toTimelineEntry),
         };
         // Text equality first: key order and number formatting, not only deep equality.
         expect(wire?.change).toBe(JSON.stringify(expected));

@@ -454,7 +454,7 @@ export class ClientCore {
             trx,
             'logOutcome',
             {
-              outcomeId: uuidv7(now),
+              outcomeId: uuidv7(),
               leadId: command.leadId,
               disposition: command.disposition,
               ...(command.note && { note: command.note }),
@@ -468,7 +468,7 @@ export class ClientCore {
           return enqueue(
             trx,
             'addNote',
-            { noteId: uuidv7(now), leadId: command.leadId, text: command.text },
+            { noteId: uuidv7(), leadId: command.leadId, text: command.text },
             occurredAt,
             now,
           );
@@ -477,7 +477,7 @@ export class ClientCore {
             trx,
             'scheduleCallback',
             {
-              callbackId: uuidv7(now),
+              callbackId: uuidv7(),
               leadId: command.leadId,
               at: command.at,
               ...(command.note && { note: command.note }),

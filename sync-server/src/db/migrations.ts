@@ -303,6 +303,26 @@ const m0009_delivery_failures: Migration = {
   },
 };
 
+/**
+ * "Newest first" lists are ordered by their time column, the id only breaking ties (ids never
+ * carry a chosen time, so they are not the order): the leads lists by status and the deliveries
+ * of a source walk these instead of sorting.
+ */
+const m0011_time_order_indexes: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex('leads_status_created')
+      .on('leads')
+      .columns(['status', 'created_at', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('source_deliveries_source_received')
+      .on('source_deliveries')
+      .columns(['source_id', 'received_at', 'id'])
+      .execute();
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001_initial,
   '0002_teams_created_index': m0002_teams_created_index,
@@ -314,6 +334,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008_claim_and_away': m0008_claim_and_away,
   '0009_delivery_failures': m0009_delivery_failures,
   '0010_metrics_history': m0010_metrics_history,
+  '0011_time_order_indexes': m0011_time_order_indexes,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

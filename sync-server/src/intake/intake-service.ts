@@ -104,7 +104,7 @@ export class IntakeService {
         ? await this.deps.router.pickRep(trx, team.teamId, ruleName, { now })
         : null;
     const row: LeadRow = {
-      id: uuidv7(now),
+      id: uuidv7(),
       source: input.source,
       external_id: input.externalId,
       name: input.name,

@@ -110,7 +110,7 @@ export class AwayService implements ScheduledWork {
       const current = await findCurrentAwayPeriod(trx, userId, now);
       let id: string;
       if (!current) {
-        id = uuidv7(now);
+        id = uuidv7();
         await insertAwayPeriod(trx, {
           id,
           user_id: userId,

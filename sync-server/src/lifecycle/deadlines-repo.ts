@@ -18,7 +18,7 @@ export async function insertDeadlines(
     .insertInto('lead_deadlines')
     .values(
       steps.map((s) => ({
-        id: uuidv7(s.at),
+        id: uuidv7(),
         lead_id: leadId,
         kind: s.step,
         user_id: userId,
@@ -41,7 +41,7 @@ export async function insertDeadline(
   await db
     .insertInto('lead_deadlines')
     .values({
-      id: uuidv7(at),
+      id: uuidv7(),
       lead_id: leadId,
       kind,
       user_id: userId,

@@ -25,7 +25,7 @@ export async function insertLeadEvent(
   },
 ): Promise<void> {
   await insertEventQuery.run(db, {
-    id: uuidv7(event.at),
+    id: uuidv7(),
     lead_id: event.leadId,
     type: event.type,
     at: event.at,
@@ -34,13 +34,17 @@ export async function insertLeadEvent(
   });
 }
 
+/**
+ * A lead's timeline, oldest first: by `at`, the id breaking ties (events of one write share a
+ * millisecond; their ids keep the order they were written in). Never by id alone: an id says
+ * when the row was written, `at` when the event happened.
+ */
 export function listLeadEvents(db: Db, leadId: string): Promise<LeadEventRow[]> {
   return db
     .selectFrom('lead_events')
     .selectAll()
     .where('lead_id', '=', leadId)
+    .orderBy('at')
     .orderBy('id')
     .execute();
 }
-
-/** The timelines of several leads, each in order (a pull page reads them in one query). */

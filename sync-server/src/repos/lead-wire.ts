@@ -62,7 +62,7 @@ const leadJson = sql<string>`json_object(
   ) end
 )`;
 
-/** The lead's events, oldest first, each as `toTimelineEntry` maps it. */
+/** The lead's events, oldest first (as `listLeadEvents` orders them), each as `toTimelineEntry` maps it. */
 const timelineJson = sql<string>`coalesce((
   select json_group_array(json_object(
     'id', e.id,
@@ -70,7 +70,7 @@ const timelineJson = sql<string>`coalesce((
     'at', ${iso('e.at')},
     'actorId', e.actor_id,
     'data', json(e.data)
-  ) order by e.id)
+  ) order by e.at, e.id)
   from lead_events e where e.lead_id = l.id
 ), '[]')`;
 

@@ -107,19 +107,39 @@ export async function findVisibleLead(
 export interface LeadListFilter {
   readonly statuses?: readonly LeadStatus[];
   readonly assignedTo?: string;
-  /** Exclusive: leads with a smaller (older) id than this one. */
+  /** Exclusive: the leads after this one in the list's order (older, or as old with a smaller id). */
   readonly beforeId?: string;
   readonly limit: number;
 }
 
-/** Newest first; ids are time-ordered, so `id` is both the order and the cursor. */
+/**
+ * Newest first: by `created_at`, the id breaking ties. An id only roughly tells when a lead was
+ * made (ids never take a chosen time, and a clock may step back), so it is the tie-break and the
+ * cursor, never the order. `beforeId` continues after that lead: `(created_at, id)` below its own.
+ */
 export function listLeads(db: Db, scope: LeadScope, filter: LeadListFilter): Promise<LeadRow[]> {
   let q = applyScope(db.selectFrom('leads').selectAll(), scope);
   if (filter.statuses && filter.statuses.length > 0)
     q = q.where('status', 'in', [...filter.statuses]);
   if (filter.assignedTo !== undefined) q = q.where('assigned_to', '=', filter.assignedTo);
-  if (filter.beforeId !== undefined) q = q.where('id', '<', filter.beforeId);
-  return q.orderBy('id', 'desc').limit(filter.limit).execute();
+  const before = filter.beforeId;
+  if (before !== undefined) {
+    // A cursor naming no lead gives an empty page (the comparison with NULL is never true).
+    q = q.where((eb) =>
+      eb(
+        eb.refTuple('created_at', 'id'),
+        '<',
+        eb.tuple(
+          eb
+            .selectFrom('leads as anchor')
+            .select('anchor.created_at')
+            .where('anchor.id', '=', before),
+          before,
+        ),
+      ),
+    );
+  }
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
 }
 
 type LeadQuery = SelectQueryBuilder<Database, 'leads', LeadRow>;

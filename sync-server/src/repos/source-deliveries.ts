@@ -31,11 +31,15 @@ export function findSettledDelivery(
     .where('source_id', '=', sourceId)
     .where('delivery_id', '=', deliveryId)
     .where('status', 'in', ['accepted', 'test'])
+    .orderBy('received_at')
     .orderBy('id')
     .executeTakeFirst();
 }
 
-/** A source's deliveries, newest first; `beforeId` pages on from the previous page's last. */
+/**
+ * A source's deliveries, newest first (by `received_at`, the id breaking ties: ids are not
+ * times); `beforeId` pages on from the previous page's last.
+ */
 export function listDeliveries(
   db: Db,
   sourceId: string,
@@ -48,8 +52,24 @@ export function listDeliveries(
   let query = db.selectFrom('source_deliveries').selectAll().where('source_id', '=', sourceId);
   if (options.statuses && options.statuses.length > 0)
     query = query.where('status', 'in', [...options.statuses]);
-  if (options.beforeId !== undefined) query = query.where('id', '<', options.beforeId);
-  return query.orderBy('id', 'desc').limit(options.limit).execute();
+  const before = options.beforeId;
+  if (before !== undefined) {
+    // A cursor naming no delivery gives an empty page (the comparison with NULL is never true).
+    query = query.where((eb) =>
+      eb(
+        eb.refTuple('received_at', 'id'),
+        '<',
+        eb.tuple(
+          eb
+            .selectFrom('source_deliveries as anchor')
+            .select('anchor.received_at')
+            .where('anchor.id', '=', before),
+          before,
+        ),
+      ),
+    );
+  }
+  return query.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
 }
 
 /**

@@ -89,7 +89,7 @@ export class Accounts {
     const now = this.deps.clock();
     await this.deps.writes.run(({ trx }) =>
       insertSession(trx, {
-        id: uuidv7(now),
+        id: uuidv7(),
         user_id: user.id,
         token_hash: hashSecret(token),
         created_at: now,
@@ -117,7 +117,7 @@ export class Accounts {
     const team = await this.deps.writes.run(async ({ trx }) => {
       if (await findTeamByName(trx, name)) throw ApiError.conflict(`a team named "${name}" exists`);
       const row: TeamRow = {
-        id: uuidv7(this.deps.clock()),
+        id: uuidv7(),
         name,
         created_at: this.deps.clock(),
         assignment: 'fair',
@@ -153,7 +153,7 @@ export class Accounts {
       await this.requireTeam(trx, input.teamId ?? null);
       const now = this.deps.clock();
       const row = {
-        id: uuidv7(now),
+        id: uuidv7(),
         email: input.email,
         name: input.name,
         password_hash: passwordHash,
@@ -211,7 +211,7 @@ export class Accounts {
   ): Promise<{ apiKey: { id: string; name: string }; key: string }> {
     const key = newSecret('apiKey');
     const now = this.deps.clock();
-    const id = uuidv7(now);
+    const id = uuidv7();
     await this.deps.writes.run(({ trx }) =>
       insertApiKey(trx, {
         id,

@@ -117,7 +117,7 @@ export class SourceAdmin {
     createdBy: string | null,
   ): Promise<{ source: SourceView; secret: string }> {
     const now = this.deps.clock();
-    const id = uuidv7(now);
+    const id = uuidv7();
     const secret = newSourceSecret();
     const row: LeadSourceRow = {
       id,

@@ -369,7 +369,7 @@ export class WebhookIntake {
   ) {
     const now = this.deps.clock();
     return {
-      id: uuidv7(now),
+      id: uuidv7(),
       source_id: source.id,
       status: fields.status,
       reason: fields.reason,
