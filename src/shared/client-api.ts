@@ -83,6 +83,11 @@ export interface SyncStatus {
   readonly receivingLeads: boolean | null;
   /** Set when sync stopped for good until the app changes (old protocol, signed out, ...). */
   readonly stopped: string | null;
+  /**
+   * Changes from the server this app could not read and skipped (each also a `change.skipped`
+   * event), counted on this device since sign-in; the rest of their page was applied.
+   */
+  readonly skipped: number;
   /** A call the rep started and has not logged an outcome for: the app keeps them on it. */
   readonly openCall: OpenCall | null;
 }
@@ -129,6 +134,11 @@ export type ClientEvent =
   | { readonly type: 'call.changed'; readonly call: OpenCall | null }
   | { readonly type: 'stopped'; readonly code: string; readonly message: string }
   | { readonly type: 'invalid.message'; readonly source: string; readonly message: string }
+  /**
+   * A pulled change this app could not read was skipped (the cursor moved past it and the rest
+   * of the page was applied): the lead it was about, if it named one, and what was wrong.
+   */
+  | { readonly type: 'change.skipped'; readonly leadId: string | null; readonly message: string }
   /**
    * A team-lead board message from the live channel (only team leads and admins get them): the
    * app folds them into its boards (src/shared/board-model.ts) and tells the page, coalesced.

@@ -43,6 +43,34 @@ export const LIMITS = {
   clockSkewMs: 5 * 60_000,
 } as const;
 
+/**
+ * The earliest date a lead's `receivedAt` or a signal's `at` may carry. Older dates are not real
+ * inquiries but placeholders (a CRM's 1900-01-01 default, a zero timestamp): stored, they sorted
+ * the lead as ancient and, before 1970, broke the sync JSON of older servers.
+ */
+export const EARLIEST_LEAD_DATE = '2000-01-01T00:00:00.000Z';
+const EARLIEST_LEAD_DATE_MS = Date.parse(EARLIEST_LEAD_DATE);
+
+/**
+ * Why `ms` is outside the window a lead's dates must fall in (2000-01-01 .. now + the allowed
+ * clock skew), or null when it is inside. `now` is read per call: a schema built once still
+ * bounds by the time of each request.
+ *
+ *   leadDateProblem(Date.parse('1900-01-01T00:00:00Z'), Date.now()); // 'is before 2000-01-01'
+ */
+export function leadDateProblem(ms: number, now: number): string | null {
+  if (!Number.isFinite(ms)) return 'is not a date';
+  if (ms < EARLIEST_LEAD_DATE_MS) return 'is before 2000-01-01';
+  if (ms > now + LIMITS.clockSkewMs) return 'is in the future';
+  return null;
+}
+
+/**
+ * The custom field that keeps a lead source's `receivedAt` when it was outside the window and the
+ * receive time was used instead (see `LeadInputOptions.sourceDates`).
+ */
+export const SENT_RECEIVED_AT_FIELD = 'receivedAt as sent';
+
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 const isoDate = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
 
@@ -123,6 +151,14 @@ export interface LeadInputOptions {
   readonly defaultCountry: string;
   /** The server's clock, epoch ms, read once per parse. */
   readonly clock: () => number;
+  /**
+   * What a date outside the window (`leadDateProblem`) does. `reject` (the default, for
+   * `POST /api/v1/leads`): a 422 naming the field. `receiveTime` (for lead sources, whose
+   * mappings carry CRM placeholders such as 1900-01-01): `receivedAt` becomes the receive time,
+   * the sent value kept as the custom field `SENT_RECEIVED_AT_FIELD`, and a signal's `at`
+   * becomes the lead's `receivedAt`.
+   */
+  readonly sourceDates?: 'reject' | 'receiveTime';
 }
 
 /**
@@ -154,21 +190,25 @@ export function leadInputSchema(options: LeadInputOptions) {
         ctx.addIssue({ code: 'custom', path: ['phone'], message: 'is not a valid phone number' });
     }
     const now = options.clock();
-    const latest = now + LIMITS.clockSkewMs;
-    const receivedAt = raw.receivedAt ? Date.parse(raw.receivedAt) : now;
-    if (receivedAt > latest) {
-      ctx.addIssue({ code: 'custom', path: ['receivedAt'], message: 'is in the future' });
+    const fromSource = options.sourceDates === 'receiveTime';
+    const fields: Record<string, string> = { ...raw.fields };
+    let receivedAt = raw.receivedAt ? Date.parse(raw.receivedAt) : now;
+    const receivedProblem = leadDateProblem(receivedAt, now);
+    if (receivedProblem && fromSource) {
+      // Kept where a person can see it, unless the fields are full (the date is then lost).
+      if (raw.receivedAt && Object.keys(fields).length < LIMITS.maxFields)
+        fields[SENT_RECEIVED_AT_FIELD] = raw.receivedAt;
+      receivedAt = now;
+    } else if (receivedProblem) {
+      ctx.addIssue({ code: 'custom', path: ['receivedAt'], message: receivedProblem });
     }
     const signals: LeadSignal[] = [];
     (raw.signals ?? []).forEach((signal, index) => {
-      const at = signal.at ? Date.parse(signal.at) : receivedAt;
-      if (at > latest) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['signals', index, 'at'],
-          message: 'is in the future',
-        });
-      }
+      let at = signal.at ? Date.parse(signal.at) : receivedAt;
+      const problem = leadDateProblem(at, now);
+      if (problem && fromSource) at = receivedAt;
+      else if (problem)
+        ctx.addIssue({ code: 'custom', path: ['signals', index, 'at'], message: problem });
       signals.push({ type: signal.type, at: new Date(at).toISOString() });
     });
     return {
@@ -184,7 +224,7 @@ export function leadInputSchema(options: LeadInputOptions) {
       timezone: raw.timezone ?? null,
       message: raw.message ? raw.message : null,
       signals,
-      fields: raw.fields ?? {},
+      fields,
       receivedAt,
     };
   });

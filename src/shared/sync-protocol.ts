@@ -302,6 +302,15 @@ export const PullResponseSchema = z.object({
 });
 export type PullResponse = z.infer<typeof PullResponseSchema>;
 
+/**
+ * A pull page as the client first reads it: the envelope checked, each change left to be checked
+ * on its own (`SyncChangeSchema`). One change the client cannot read (a date it does not accept,
+ * a field a newer server changed) is skipped and reported; it must not hold back the rest of the
+ * page, nor every page after it.
+ */
+export const PullPageSchema = PullResponseSchema.extend({ changes: z.array(z.unknown()) });
+export type PullPage = z.infer<typeof PullPageSchema>;
+
 /** Server -> client live messages, as a client validates them. Unknown types are ignored. */
 export const LiveServerMessageSchema = z.discriminatedUnion('type', [
   z.looseObject({

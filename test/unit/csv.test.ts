@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SENT_RECEIVED_AT_FIELD } from '../../src/shared/lead';
 import { planImport } from '../../sync-server/src/cli/csv-import';
 import { parseMapFlag } from '../../sync-server/src/cli/import-csv-command';
 import { UsageError } from '../../sync-server/src/cli/errors';
@@ -116,6 +117,38 @@ describe('planImport', () => {
       fields: { Budget: '10k' },
     });
     expect(plan.rows[0]?.row).toBe(2);
+  });
+
+  it('a row dated outside 2000-01-01 .. now (a CRM placeholder) is sent without it, the cell kept as a field', () => {
+    const now = Date.parse('2026-06-01T12:00:00Z');
+    const plan = planImport(
+      parseCsv(
+        'Name,Email,Received At\nOld,o@b.co,1900-01-01\nZero,z@b.co,1969-12-31T23:59:59Z\nLater,l@b.co,2027-01-01T00:00:00Z\nFine,f@b.co,2026-05-31T08:00:00Z',
+      ),
+      { ...options, now },
+    );
+    expect(plan.columns.map((c) => c.target)).toEqual(['name', 'email', 'receivedAt']);
+    expect(plan.rows.map((r) => r.body)).toEqual([
+      {
+        source: 'csv_test',
+        name: 'Old',
+        email: 'o@b.co',
+        fields: { [SENT_RECEIVED_AT_FIELD]: '1900-01-01' },
+      },
+      {
+        source: 'csv_test',
+        name: 'Zero',
+        email: 'z@b.co',
+        fields: { [SENT_RECEIVED_AT_FIELD]: '1969-12-31T23:59:59Z' },
+      },
+      {
+        source: 'csv_test',
+        name: 'Later',
+        email: 'l@b.co',
+        fields: { [SENT_RECEIVED_AT_FIELD]: '2027-01-01T00:00:00Z' },
+      },
+      { source: 'csv_test', name: 'Fine', email: 'f@b.co', receivedAt: '2026-05-31T08:00:00Z' },
+    ]);
   });
 
   it('derives the Idempotency-Key from the row: the same row, the same key', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leadInputSchema } from '../../src/shared/lead';
+import { leadInputSchema, SENT_RECEIVED_AT_FIELD } from '../../src/shared/lead';
 import { fieldIssues } from '../../src/shared/validation';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
@@ -51,6 +51,59 @@ describe('lead input', () => {
     });
     expect(future.success).toBe(false);
     if (!future.success) expect(fieldIssues(future.error)[0]?.field).toBe('receivedAt');
+  });
+
+  it('rejects dates before 2000-01-01 (a CRM placeholder, before 1970), naming the field', () => {
+    const lead = { source: 'web', name: 'A', email: 'a@b.co' };
+    const old = parse({ ...lead, receivedAt: '1969-12-31T23:59:59.999Z' });
+    expect(old.success).toBe(false);
+    if (!old.success)
+      expect(fieldIssues(old.error)).toEqual([
+        { field: 'receivedAt', message: 'is before 2000-01-01' },
+      ]);
+    const signal = parse({ ...lead, signals: [{ type: 'webinar', at: '1900-01-01T00:00:00Z' }] });
+    expect(signal.success).toBe(false);
+    if (!signal.success)
+      expect(fieldIssues(signal.error)).toEqual([
+        { field: 'signals.0.at', message: 'is before 2000-01-01' },
+      ]);
+    expect(parse({ ...lead, receivedAt: '2000-01-01T00:00:00Z' }).success).toBe(true);
+  });
+
+  it('bounds by the clock at each parse, not when the schema was built', () => {
+    let now = NOW;
+    const schema = leadInputSchema({ defaultCountry: 'US', clock: () => now });
+    const lead = { source: 'web', name: 'A', email: 'a@b.co', receivedAt: '2026-06-01T13:00:00Z' };
+    expect(schema.safeParse(lead).success).toBe(false);
+    now = NOW + 2 * 3600_000;
+    expect(schema.safeParse(lead).success).toBe(true);
+  });
+
+  it('for a lead source, a date outside the window becomes the receive time, the sent one kept', () => {
+    const schema = leadInputSchema({
+      defaultCountry: 'US',
+      clock: () => NOW,
+      sourceDates: 'receiveTime',
+    });
+    const r = schema.safeParse({
+      source: 'crm',
+      name: 'A',
+      email: 'a@b.co',
+      receivedAt: '1900-01-01T00:00:00Z',
+      signals: [{ type: 'webinar', at: '2999-01-01T00:00:00Z' }, { type: 'newsletter' }],
+      fields: { Plan: 'Pro' },
+    });
+    expect(r.success).toBe(true);
+    if (!r.success) return;
+    expect(r.data.receivedAt).toBe(NOW);
+    expect(r.data.signals.map((x) => x.at)).toEqual([
+      new Date(NOW).toISOString(),
+      new Date(NOW).toISOString(),
+    ]);
+    expect(r.data.fields).toEqual({
+      Plan: 'Pro',
+      [SENT_RECEIVED_AT_FIELD]: '1900-01-01T00:00:00Z',
+    });
   });
 
   it('names unknown fields instead of dropping them', () => {

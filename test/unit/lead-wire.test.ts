@@ -45,8 +45,15 @@ beforeAll(async () => {
 });
 afterAll(() => sqlite.close());
 
-// Up to year 9999, as Date#toISOString writes 4-digit years only there.
-const epochMs = fc.integer({ min: 0, max: 253_402_300_799_999 });
+// Years 1 to 9999: Date#toISOString writes plain 4-digit years only there (else +/-YYYYYY).
+const YEAR_1 = Date.parse('0001-01-01T00:00:00.000Z');
+const YEAR_9999_END = Date.parse('9999-12-31T23:59:59.999Z');
+/** Any millisecond of years 1-9999, with the edges (around 1970, around whole seconds) often. */
+const epochMs = fc.oneof(
+  fc.integer({ min: YEAR_1, max: YEAR_9999_END }),
+  fc.constantFrom(YEAR_1, YEAR_9999_END, -1, -999, -1000, -1001, 0, 1, 999, 1000, 1001),
+  fc.integer({ min: -5_000, max: 5_000 }),
+);
 const text = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme' }),
@@ -141,6 +148,44 @@ describe('lead wire JSON (built by SQLite)', () => {
       { numRuns: 150 },
     );
   });
+
+  it('writes every date from year 1 to 9999 as Date#toISOString does (before 1970 too)', async () => {
+    // One lead, its dates rewritten each run: cheap enough for many runs.
+    const id = '00000000-0000-4000-8000-dddddddddddd';
+    const base = fc.sample(leadRow, { numRuns: 1, seed: 1 })[0];
+    if (!base) throw new Error('no sample');
+    await sqlite.db
+      .insertInto('leads')
+      .values({ ...base, id, external_id: null })
+      .execute();
+    await sqlite.db
+      .insertInto('lead_events')
+      .values({ id: `${id}-e`, lead_id: id, type: 'note', at: 0, actor_id: null, data: '{}' })
+      .execute();
+    await fc.assert(
+      fc.asyncProperty(epochMs, epochMs, fc.option(epochMs), async (received, at, callback) => {
+        await sqlite.db
+          .updateTable('leads')
+          .set({ received_at: received, callback_at: callback })
+          .where('id', '=', id)
+          .execute();
+        await sqlite.db.updateTable('lead_events').set({ at }).where('lead_id', '=', id).execute();
+        const [wire] = await findWireByIds(sqlite.db, [id]);
+        const change = JSON.parse(wire?.change ?? 'null') as {
+          lead: { receivedAt: string; callbackAt: string | null };
+          timeline: { at: string }[];
+        };
+        expect(change.lead.receivedAt).toBe(new Date(received).toISOString());
+        expect(change.lead.callbackAt).toBe(
+          callback === null ? null : new Date(callback).toISOString(),
+        );
+        expect(change.timeline[0]?.at).toBe(new Date(at).toISOString());
+      }),
+      { numRuns: 600 },
+    );
+    await sqlite.db.deleteFrom('lead_events').where('lead_id', '=', id).execute();
+    await sqlite.db.deleteFrom('leads').where('id', '=', id).execute();
+  }, 60_000);
 
   it('pages a snapshot by id, open leads plus closed ones changed since, valid on the wire', async () => {
     const rows = await sqlite.db

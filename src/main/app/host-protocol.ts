@@ -100,6 +100,7 @@ const CLIENT_EVENT_TYPES = {
   'call.changed': true,
   stopped: true,
   'invalid.message': true,
+  'change.skipped': true,
   'board.message': true,
   'user.changed': true,
 } as const satisfies Record<ClientEvent['type'], true>;

@@ -566,6 +566,7 @@ export class ClientCore {
       rejected: (await listRejected(db)).length,
       receivingLeads: receiving === null ? null : receiving === 'true',
       stopped: this.engine?.stopped ?? null,
+      skipped: Number((await getState(db, STATE_KEYS.skippedChanges)) ?? 0),
       openCall: await this.openCall(),
     };
   }

@@ -9,20 +9,21 @@ import {
   LiveServerMessageSchema,
   MAX_MUTATIONS_PER_PUSH,
   MAX_PULL_LIMIT,
-  PullResponseSchema,
+  PullPageSchema,
   PushResponseSchema,
   SYNC_PROTOCOL_HEADER,
   SYNC_PROTOCOL_VERSION,
   SYNC_PULL_PATH,
   SYNC_PUSH_PATH,
   type Mutation,
-  type PullResponse,
+  type PullPage,
 } from '../../shared/sync-protocol';
 import type { ClientEvent } from '../../shared/client-api';
 import { backoffDelay, SYNC_BACKOFF, type BackoffOptions } from './backoff';
 import type { Notifier } from './notifier';
 import { ToastBatcher } from './notifier';
 import type { PendingMutation } from './overlay';
+import { readChanges } from './pull-page';
 import type { LocalDatabase } from './schema';
 import {
   acknowledge,
@@ -269,7 +270,8 @@ export class SyncEngine {
     return requestJson(
       'GET',
       `${this.url(SYNC_PULL_PATH)}?${query.toString()}`,
-      PullResponseSchema,
+      // The envelope only: each change is read on its own in applyPage.
+      PullPageSchema,
       {
         token: this.o.token,
         timeoutMs: this.o.requestTimeoutMs ?? 15_000,
@@ -305,12 +307,14 @@ export class SyncEngine {
     }
   }
 
-  private async applyPage(res: PullResponse, cutoff: number): Promise<void> {
+  private async applyPage(res: PullPage, cutoff: number): Promise<void> {
     const now = this.clock();
     const fresh: Lead[] = [];
     const revoked: { leadId: string; reason: string }[] = [];
+    // A change this app cannot read is skipped, not the page: the cursor still moves past it.
+    const { changes, skipped } = readChanges(res.changes);
     await this.o.db.transaction().execute(async (trx) => {
-      const leads = res.changes.flatMap((c) => (c.type === 'lead' ? [c] : []));
+      const leads = changes.flatMap((c) => (c.type === 'lead' ? [c] : []));
       const added = await putServerLeads(trx, leads);
       for (const { lead } of leads) {
         if (added.has(lead.id) && lead.status === 'assigned' && lead.seenAt === null) {
@@ -319,7 +323,7 @@ export class SyncEngine {
       }
       // Revocations after the upserts: a page never holds both for one lead (one entry per
       // lead), and a revoke must win over an older copy.
-      for (const change of res.changes) {
+      for (const change of changes) {
         if (change.type !== 'revoked') continue;
         await revokeLead(trx, change.leadId, change.reason, Date.parse(change.at));
         revoked.push({ leadId: change.leadId, reason: change.reason });
@@ -329,11 +333,15 @@ export class SyncEngine {
         fresh.map((l) => l.id),
         now,
       );
-      const carried = new Set(res.changes.map((c) => (c.type === 'lead' ? c.lead.id : c.leadId)));
+      const carried = new Set(changes.map((c) => (c.type === 'lead' ? c.lead.id : c.leadId)));
       await settleAcknowledged(trx, cutoff, res.hasMore ? carried : 'all');
       await setState(trx, STATE_KEYS.cursor, res.cursor);
       await setState(trx, STATE_KEYS.lastSyncAt, res.serverTime);
       await setState(trx, STATE_KEYS.receivingLeads, String(res.user.receivingLeads));
+      if (skipped.length > 0) {
+        const before = Number((await getState(trx, STATE_KEYS.skippedChanges)) ?? 0);
+        await setState(trx, STATE_KEYS.skippedChanges, String(before + skipped.length));
+      }
     });
     this.pullFailures = 0;
     this.setOnline();
@@ -341,9 +349,10 @@ export class SyncEngine {
       this.toasts.withdraw(r.leadId);
       this.o.emit({ type: 'lead.revoked', ...r });
     }
+    for (const skip of skipped) this.o.emit({ type: 'change.skipped', ...skip });
     this.toasts.add(fresh);
-    this.o.emit({ type: 'synced', changes: res.changes.length, revoked: revoked.length });
-    if (res.changes.length > 0) this.o.emit({ type: 'queue.changed' });
+    this.o.emit({ type: 'synced', changes: changes.length, revoked: revoked.length });
+    if (changes.length > 0) this.o.emit({ type: 'queue.changed' });
   }
 
   private armFallbackPull(): void {

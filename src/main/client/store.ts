@@ -24,6 +24,8 @@ export const STATE_KEYS = {
   openCall: 'open_call',
   /** The server's playbook as last fetched (JSON): outcomes work offline by it. */
   playbook: 'playbook',
+  /** How many pulled changes this app could not read and skipped (SyncStatus.skipped). */
+  skippedChanges: 'skipped_changes',
 } as const;
 type StateKey = (typeof STATE_KEYS)[keyof typeof STATE_KEYS];
 

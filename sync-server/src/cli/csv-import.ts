@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { leadDateProblem, SENT_RECEIVED_AT_FIELD } from '../../../src/shared/lead';
 import { type CsvRecord } from '../sources/csv';
 import { guessTarget, LeadDraft, type LeadTarget } from '../sources/mapping';
 import { CommandFailure, UsageError } from './errors';
@@ -18,6 +19,8 @@ export interface ImportPlanOptions {
   /** Columns with no target: custom fields (`fields.<header>`) or dropped. */
   readonly unmapped: 'fields' | 'drop';
   readonly signals: readonly string[];
+  /** The clock a row's `receivedAt` is bounded by (epoch ms); the server bounds it again. */
+  readonly now?: number;
 }
 
 export interface PlannedColumn {
@@ -113,7 +116,11 @@ export function planImport(records: readonly CsvRecord[], options: ImportPlanOpt
     const draft = new LeadDraft();
     for (const column of columns) {
       const value = record.cells[column.index] ?? '';
-      if (column.target !== null) draft.set(column.target, value, column.header);
+      if (column.target === 'receivedAt' && outsideDateWindow(value, options.now ?? Date.now())) {
+        // As a webhook's: a CRM placeholder (1900-01-01) is not when the lead came in. The
+        // server's receive time is used, the cell kept as a custom field (docs/api.md).
+        draft.field(SENT_RECEIVED_AT_FIELD, value);
+      } else if (column.target !== null) draft.set(column.target, value, column.header);
     }
     rows.push({
       row,
@@ -305,4 +312,10 @@ function issuesOf(body: unknown): { field: string; message: string }[] {
 function messageOf(body: unknown, response: Response): string {
   const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
   return typeof message === 'string' ? message : response.statusText;
+}
+
+/** A date the public API would refuse as outside 2000-01-01 .. now; text that is no date is not. */
+function outsideDateWindow(value: string, now: number): boolean {
+  const ms = Date.parse(value.trim());
+  return !Number.isNaN(ms) && leadDateProblem(ms, now) !== null;
 }

@@ -13,11 +13,20 @@ import type { Db } from './db-types';
  * lead-wire.test.ts compares the two on leads in every state.
  */
 
-/** Epoch ms (integer column) as `Date#toISOString` writes it; NULL stays NULL. */
+/**
+ * Epoch ms (integer column) as `Date#toISOString` writes it, for any date SQLite can write (years
+ * 0000-9999); NULL stays NULL.
+ *
+ * Integer arithmetic throughout (`ms / 1000.0` would round some milliseconds the wrong way), with
+ * floored division: SQLite's `/` and `%` truncate toward zero, so for a date before 1970 they
+ * gave the wrong second and a negative millisecond (`1970-01-01T00:00:00.-01Z` for -1 ms), a
+ * change the app refused. The millisecond is `((ms % 1000) + 1000) % 1000`, in 0..999, and the
+ * seconds `(ms - millisecond) / 1000`, an exact division.
+ */
 function iso(column: string): RawBuilder<string | null> {
   const c = sql.ref(column);
-  // Integer arithmetic throughout: `ms / 1000.0` would round some milliseconds the wrong way.
-  return sql`strftime('%Y-%m-%dT%H:%M:%S', ${c} / 1000, 'unixepoch') || printf('.%03dZ', ${c} % 1000)`;
+  const milli = sql`((${c} % 1000 + 1000) % 1000)`;
+  return sql`strftime('%Y-%m-%dT%H:%M:%S', (${c} - ${milli}) / 1000, 'unixepoch') || printf('.%03dZ', ${milli})`;
 }
 
 /** `toLead(row)` of the `l` alias, as JSON text. */

@@ -100,7 +100,14 @@ export class WebhookIntake {
   private readonly leadSchema: ReturnType<typeof leadInputSchema>;
 
   constructor(private readonly deps: WebhookIntakeDeps) {
-    this.leadSchema = leadInputSchema({ defaultCountry: deps.defaultCountry, clock: deps.clock });
+    // A source's date outside 2000-01-01 .. now (a CRM's 1900-01-01 placeholder) becomes the
+    // receive time, the sent value kept as a custom field: the sender cannot fix its data, and
+    // refusing the delivery would lose the lead (docs/api.md, "Lead sources").
+    this.leadSchema = leadInputSchema({
+      defaultCountry: deps.defaultCountry,
+      clock: deps.clock,
+      sourceDates: 'receiveTime',
+    });
   }
 
   async receive(request: WebhookRequest): Promise<WebhookAnswer> {

@@ -68,6 +68,15 @@ export const StatusBar = memo(function StatusBar(props: Props): JSX.Element {
           {status.rejected} rejected: review <Kbd k={keyFor('rejected')} />
         </button>
       )}
+      {status !== null && status.skipped > 0 && (
+        <span
+          className="statusbar__skipped"
+          data-testid="skipped"
+          title="The server sent changes this app could not read; everything else is in sync. Updating the app usually fixes this."
+        >
+          {status.skipped} change{status.skipped > 1 ? 's' : ''} could not be read
+        </span>
+      )}
       <span className="statusbar__spacer" />
       {props.doNotDisturb && <span className="statusbar__dnd">Do not disturb</span>}
       <button

@@ -11,6 +11,7 @@ const STATUS_EVENTS: ReadonlySet<string> = new Set([
   'outcome.acked',
   'rejected',
   'stopped',
+  'change.skipped',
 ]);
 
 export function useStatus(): { status: SyncStatus | null; refresh: () => void } {
@@ -49,6 +50,7 @@ function sameStatus(a: SyncStatus, b: SyncStatus): boolean {
     a.pending === b.pending &&
     a.rejected === b.rejected &&
     a.receivingLeads === b.receivingLeads &&
-    a.stopped === b.stopped
+    a.stopped === b.stopped &&
+    a.skipped === b.skipped
   );
 }
