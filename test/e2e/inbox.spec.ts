@@ -419,7 +419,9 @@ test('do-not-disturb silences toasts; a change the server refuses is shown for r
     await page.keyboard.press('r');
     const panel = page.getByRole('dialog', { name: 'Changes the server did not accept' });
     await expect(panel).toContainText('Callback');
-    await expect(panel).toContainText('moved to another rep');
+    await expect(panel).toContainText(
+      'Dorothy Vaughan is no longer yours (reassigned to Otto Other',
+    );
     await screenshot(page, 'rejected');
     await panel.getByRole('button', { name: 'Dismiss' }).click();
     await expect(panel).toContainText('Nothing to review');
@@ -498,6 +500,8 @@ test('signing out and in again: the rep finds their queue at once; another rep o
     await expect(page.getByRole('form', { name: 'Sign in' })).toBeVisible();
   };
   const signInAs = async (email: string) => {
+    // The address is remembered; the yes to http:// is asked each time.
+    await page.getByLabel('Sign in without encryption').check();
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
