@@ -58,6 +58,8 @@ export function startDesktopApp(options: DesktopAppOptions): ChildProcess {
       // Honoured only by an unpackaged app (src/main/dev-env.ts): sign in as this demo rep.
       POUNCE_DEMO_SIGN_IN: JSON.stringify({
         serverUrl: options.serverUrl,
+        // The demo's server listens on this computer over http://: the demo says yes for the rep.
+        allowInsecureHttp: true,
         email: options.email,
         password: options.password,
       }),

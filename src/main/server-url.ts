@@ -6,6 +6,7 @@
  * the renderer's Content-Security-Policy, which lists the server, is written into index.html by
  * the same build. A runtime setting would need the page's policy to change with it.
  */
+import { serverAddressPolicy } from '../shared/server-address';
 import { serverConnectSources } from './csp';
 
 /** The sync-server's default listen address (sync-server/src/config/schema.ts: port 8787). */
@@ -28,6 +29,10 @@ export function serverUrlFromEnv(env: Readonly<Record<string, string | undefined
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`${SERVER_URL_ENV}: ${reason}`, { cause: error });
   }
+  // The sign-in's rule (src/shared/server-address.ts), at build time: a build for a server the
+  // app could never sign in to is a mistake to stop here.
+  const verdict = serverAddressPolicy(url);
+  if (!verdict.ok) throw new Error(`${SERVER_URL_ENV}: the address ${verdict.reason}`);
   return url;
 }
 

@@ -15,6 +15,7 @@ import {
 import type { Lead } from './lead';
 import type { Playbook } from './playbook';
 import type { QueueRow } from './priority';
+import { serverAddressPolicy } from './server-address';
 import type { UserRole } from './user';
 
 /*
@@ -69,15 +70,29 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
 export const AppRequestSchemas = {
   /** Who is signed in, to which server (null: show the sign-in screen). */
   'session.get': empty,
-  'session.signIn': z.strictObject({
-    serverUrl: z
-      .string()
-      .trim()
-      .max(2048)
-      .refine((v) => /^https?:\/\/[^\s/]+/i.test(v), 'must be an http:// or https:// address'),
-    email: z.string().trim().min(1, 'is required').max(254),
-    password: z.string().min(1, 'is required').max(1024),
-  }),
+  /**
+   * https:// anywhere; http:// only to this computer or a private network, and only with
+   * `allowInsecureHttp: true`, the user's yes in the sign-in form (src/shared/server-address.ts).
+   */
+  'session.signIn': z
+    .strictObject({
+      serverUrl: z.string().trim().max(2048),
+      email: z.string().trim().min(1, 'is required').max(254),
+      password: z.string().min(1, 'is required').max(1024),
+      allowInsecureHttp: z.boolean().optional(),
+    })
+    .superRefine((p, ctx) => {
+      const verdict = serverAddressPolicy(p.serverUrl);
+      if (!verdict.ok) {
+        ctx.addIssue({ code: 'custom', path: ['serverUrl'], message: verdict.reason });
+      } else if (verdict.insecure && p.allowInsecureHttp !== true) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['allowInsecureHttp'],
+          message: 'must be true to sign in over http:// (unencrypted): confirm it in the form',
+        });
+      }
+    }),
   'session.signOut': empty,
   /**
    * A window of the queue in priority order, as of the app's clock now: `limit` rows from

@@ -69,8 +69,11 @@ export interface RejectedChange {
   readonly name: string;
   readonly args: Readonly<Record<string, unknown>>;
   readonly code: string;
+  /** Why, in words (the server's: e.g. whose lead it is now). */
   readonly message: string;
   readonly at: string;
+  /** The lead it was for, when this app still has it (a lead that left the rep is kept). */
+  readonly leadName?: string;
 }
 
 export interface SyncStatus {

@@ -28,6 +28,19 @@ export const MAX_MUTATIONS_PER_PUSH = 100;
 export const MAX_PULL_LIMIT = 1000;
 /** The longest a client goes without pulling, even when the live channel is quiet. */
 export const FALLBACK_PULL_MS = 30_000;
+/**
+ * How far a client's `occurredAt` may run ahead of the server's clock and still be read (as
+ * "now"): clock drift. Further ahead, the server uses its receive time (docs/sync-protocol.md).
+ */
+export const CLIENT_CLOCK_AHEAD_MS = 5 * 60_000;
+/**
+ * How old a client's `occurredAt` may be: an outbox kept offline through a working day and a
+ * night still counts its calls at their time. Older, the server uses its receive time.
+ */
+export const CLIENT_TIME_MAX_AGE_MS = 24 * 3600_000;
+/** Why the server did not use a client's `occurredAt` (kept on the timeline event). */
+export const CLIENT_TIME_REFUSALS = ['ahead_of_server', 'before_assignment', 'too_old'] as const;
+export type ClientTimeRefusal = (typeof CLIENT_TIME_REFUSALS)[number];
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
   message: 'must be a lowercase UUID',
@@ -75,7 +88,10 @@ const envelope = {
   clientId: uuid,
   /** 1, 2, 3, ... per client: the server applies each once and refuses gaps. */
   mutationId: z.number().int('must be a whole number').min(1).max(Number.MAX_SAFE_INTEGER),
-  /** The client's clock: recorded, bounded by the server, never used for ordering. */
+  /**
+   * The client's clock: recorded, never used for ordering, and used as the event's time only
+   * inside the bounds above (CLIENT_CLOCK_AHEAD_MS, CLIENT_TIME_MAX_AGE_MS, the assignment).
+   */
   occurredAt: isoDate,
 };
 
@@ -131,7 +147,10 @@ export type PushRequest = z.infer<typeof PushRequestSchema>;
 export const REJECTION_CODES = [
   /** No such lead, or one this user never held. */
   'lead_not_found',
-  /** The lead was moved to someone else (the outcome itself is kept; other changes are not). */
+  /**
+   * The lead was this user's but is no longer (reassigned, released, lost to the SLA ladder):
+   * only its holder logs outcomes, notes, callbacks and "seen" on it.
+   */
   'not_your_lead',
   /** The lead has left the queue (won, closed, nurture); a callback or note cannot reopen it. */
   'lead_closed',

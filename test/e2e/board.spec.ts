@@ -4,7 +4,7 @@ import { http } from '../helpers/http';
 import { createUser, PASSWORD, type TestUser } from '../helpers/test-server';
 import { MemorySecretStore } from '../../src/main/app/app-service';
 import { type Bridge, startBridge } from './bridge/bridge-server';
-import { post, screenshot, signIn, startWorld, stopWorld, type World } from './support';
+import { fillServer, post, screenshot, signIn, startWorld, stopWorld, type World } from './support';
 
 /*
  * The team-lead board in the browser (issue 6): the app's Board view for a team lead, through
@@ -60,7 +60,7 @@ async function cast(): Promise<Cast> {
 /** The sign-in screen of an app (a bridge) with someone's account, until it is online. */
 async function signInAs(page: Page, bridge: Bridge, serverUrl: string, email: string) {
   await page.goto(bridge.url);
-  await page.getByLabel('Server').fill(serverUrl);
+  await fillServer(page, serverUrl);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();

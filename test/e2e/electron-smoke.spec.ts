@@ -15,6 +15,7 @@ import {
   type TestServer,
   type TestUser,
 } from '../helpers/test-server';
+import { fillServer } from './support';
 
 /*
  * The real desktop app, smoke-tested: Electron starts out/main/index.js (main, the preload, the
@@ -102,6 +103,7 @@ async function launch(options: { demoSignIn?: boolean } = {}): Promise<Running> 
       ...(options.demoSignIn && {
         POUNCE_DEMO_SIGN_IN: JSON.stringify({
           serverUrl: server.url,
+          allowInsecureHttp: true,
           email: rep.email,
           password: PASSWORD,
         }),
@@ -125,7 +127,7 @@ test('launches, signs in against a real server and shows the queue', async () =>
   const { page, server, rep, apiKey } = await launch();
 
   await expect(page.getByLabel('Server')).toBeVisible();
-  await page.getByLabel('Server').fill(server.url);
+  await fillServer(page, server.url);
   await page.getByLabel('Email').fill(rep.email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();

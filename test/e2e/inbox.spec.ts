@@ -7,6 +7,7 @@ import { freePort } from '../helpers/ports';
 import { createUser, hotLead, PASSWORD, postLead, startTestServer } from '../helpers/test-server';
 import { startBridge } from './bridge/bridge-server';
 import {
+  fillServer,
   post,
   screenshot,
   serverEvents,
@@ -42,9 +43,17 @@ test('sign-in says what went wrong, then remembers the rep across restarts', asy
   const submit = page.getByRole('button', { name: 'Sign in' });
   const alert = page.getByRole('alert');
 
+  // http:// only to a private address, and only with the rep's yes; the form says why.
+  await server.fill('http://8.8.8.8:8787');
+  await expect(page.getByText(/allowed only for this computer or a private network/)).toBeVisible();
+  await expect(page.getByLabel('Sign in without encryption')).toHaveCount(0);
   await server.fill(w.server.url);
+  await expect(page.getByText(/travel unencrypted/)).toBeVisible();
   await email.fill(w.rep.email);
   await password.fill('not-the-password');
+  await submit.click();
+  await expect(alert).toContainText('tick "Sign in without encryption"');
+  await page.getByLabel('Sign in without encryption').check();
   await submit.click();
   await expect(alert).toHaveText('Wrong email or password.');
   await expect(password).toHaveAttribute('aria-invalid', 'true');
@@ -69,7 +78,7 @@ test('sign-in says what went wrong, then remembers the rep across restarts', asy
   await w.bridge.close();
   const first = await startBridge({ secrets });
   await page.goto(first.url);
-  await page.getByLabel('Server').fill(w.server.url);
+  await fillServer(page, w.server.url);
   await page.getByLabel('Email').fill(w.rep.email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -363,7 +372,7 @@ test('do-not-disturb silences toasts; a change the server refuses is shown for r
   });
   try {
     await page.goto(w.bridge.url);
-    await page.getByLabel('Server').fill(proxy.url);
+    await fillServer(page, proxy.url);
     await page.getByLabel('Email').fill(w.rep.email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -410,7 +419,9 @@ test('do-not-disturb silences toasts; a change the server refuses is shown for r
     await page.keyboard.press('r');
     const panel = page.getByRole('dialog', { name: 'Changes the server did not accept' });
     await expect(panel).toContainText('Callback');
-    await expect(panel).toContainText('moved to another rep');
+    await expect(panel).toContainText(
+      'Dorothy Vaughan is no longer yours (reassigned to Otto Other',
+    );
     await screenshot(page, 'rejected');
     await panel.getByRole('button', { name: 'Dismiss' }).click();
     await expect(panel).toContainText('Nothing to review');
@@ -489,6 +500,8 @@ test('signing out and in again: the rep finds their queue at once; another rep o
     await expect(page.getByRole('form', { name: 'Sign in' })).toBeVisible();
   };
   const signInAs = async (email: string) => {
+    // The address is remembered; the yes to http:// is asked each time.
+    await page.getByLabel('Sign in without encryption').check();
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -48,10 +48,21 @@ export async function stopWorld(world: World | undefined): Promise<void> {
   await world.server.stop();
 }
 
+/**
+ * Types the server address into the sign-in form; for an http:// address (the test servers are
+ * on 127.0.0.1) it also gives the yes the app asks for before signing in unencrypted.
+ */
+export async function fillServer(page: Page, serverUrl: string): Promise<void> {
+  await page.getByLabel('Server').fill(serverUrl);
+  if (serverUrl.startsWith('http://')) {
+    await page.getByLabel('Sign in without encryption').check();
+  }
+}
+
 /** Signs in through the sign-in screen and waits until the app is online. */
 export async function signIn(page: Page, world: World): Promise<void> {
   await page.goto(world.bridge.url);
-  await page.getByLabel('Server').fill(world.server.url);
+  await fillServer(page, world.server.url);
   await page.getByLabel('Email').fill(world.rep.email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();

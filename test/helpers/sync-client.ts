@@ -79,12 +79,13 @@ export class PushClient {
     private readonly clock: () => number,
   ) {}
 
-  async push(m: Pick<Mutation, 'name' | 'args'>): Promise<MutationResult> {
+  /** Pushes one mutation, stamped with the client's clock (or `occurredAt`, to say otherwise). */
+  async push(m: Pick<Mutation, 'name' | 'args'>, occurredAt?: number): Promise<MutationResult> {
     const mutation = {
       ...m,
       clientId: this.clientId,
       mutationId: ++this.mutationId,
-      occurredAt: new Date(this.clock()).toISOString(),
+      occurredAt: new Date(occurredAt ?? this.clock()).toISOString(),
     };
     const res = await http<{ results: MutationResult[] }>('POST', `${this.url}/api/v1/sync/push`, {
       token: this.token,

@@ -158,7 +158,12 @@ function value<M extends AppMethod>(result: AppResult<M>) {
 }
 
 function signIn(h: Harness, s: TestServer, email: string) {
-  return h.call('session.signIn', { serverUrl: s.url, email, password: PASSWORD });
+  return h.call('session.signIn', {
+    serverUrl: s.url,
+    allowInsecureHttp: true,
+    email,
+    password: PASSWORD,
+  });
 }
 
 /** The messages the host sends on one fork, as they arrive (raw, before main's checks). */
@@ -326,7 +331,14 @@ describe('app-service host (a real child process)', () => {
 
   it('signs in on its own with autoSignIn when no session was kept', async () => {
     const { s, rep } = await setup();
-    const h = startHost({ autoSignIn: { serverUrl: s.url, email: rep.email, password: PASSWORD } });
+    const h = startHost({
+      autoSignIn: {
+        serverUrl: s.url,
+        allowInsecureHttp: true,
+        email: rep.email,
+        password: PASSWORD,
+      },
+    });
     await vi.waitFor(() => expect(h.readies).toHaveLength(1), WAIT);
     expect(h.readies[0]?.session?.user.email).toBe(rep.email);
     expect((await h.secrets.kept())?.user.email).toBe(rep.email);
@@ -338,7 +350,7 @@ describe('app-service host (a real child process)', () => {
     const other = await createUser(s, { email: 'other@host.test', role: 'rep' });
 
     const wrong = startHost({
-      autoSignIn: { serverUrl: s.url, email: rep.email, password: 'nope' },
+      autoSignIn: { serverUrl: s.url, allowInsecureHttp: true, email: rep.email, password: 'nope' },
     });
     await vi.waitFor(() => expect(wrong.readies).toHaveLength(1), WAIT);
     expect(wrong.readies[0]?.session).toBeNull();
@@ -353,7 +365,12 @@ describe('app-service host (a real child process)', () => {
     const again = startHost({
       secrets,
       dataDir,
-      autoSignIn: { serverUrl: s.url, email: other.email, password: PASSWORD },
+      autoSignIn: {
+        serverUrl: s.url,
+        allowInsecureHttp: true,
+        email: other.email,
+        password: PASSWORD,
+      },
     });
     await vi.waitFor(() => expect(again.readies).toHaveLength(1), WAIT);
     expect(again.readies[0]?.session?.user.email).toBe(rep.email);

@@ -32,6 +32,8 @@ import {
  */
 
 const FAST = { backoff: { baseMs: 50, capMs: 500 }, toastWindowMs: 200, requestTimeoutMs: 3000 };
+/** The test server is on 127.0.0.1 over http://: a sign-in there needs the user's yes. */
+const LOCAL_HTTP = { allowInsecureHttp: true } as const;
 
 let server: TestServer | undefined;
 const services: AppService[] = [];
@@ -117,6 +119,49 @@ describe('app service: requests are validated and always answered', () => {
     expect(command.error.fields?.map((f) => f.field).sort()).toEqual(['disposition', 'leadId']);
   });
 
+  it('signs in over http:// only to a private address the user confirmed, and anywhere over https://', async () => {
+    const { s, ana } = await setup();
+    const { call, secrets } = await start();
+    const signIn = (serverUrl: string, confirm?: boolean) =>
+      call('session.signIn', {
+        serverUrl,
+        email: ana.email,
+        password: PASSWORD,
+        ...(confirm !== undefined && { allowInsecureHttp: confirm }),
+      });
+    const refusedOn = async (serverUrl: string, field: string, confirm?: boolean) => {
+      const result = await signIn(serverUrl, confirm);
+      expect(result).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+      if (!result.ok) expect(result.error.fields?.map((f) => f.field)).toEqual([field]);
+      return result;
+    };
+    // http:// to a public host: refused even when confirmed, and the password never leaves.
+    const publicHttp = await refusedOn('http://8.8.8.8:8787', 'serverUrl', true);
+    if (!publicHttp.ok) expect(publicHttp.error.message).toMatch(/private network.*https:\/\//);
+    await refusedOn('HTTP://pounce.example.com', 'serverUrl', true);
+    await refusedOn('http://10.0.0.1.evil.com', 'serverUrl', true);
+    await refusedOn('http://[::ffff:8.8.8.8]', 'serverUrl', true);
+    await refusedOn(s.url.replace('http://', 'http://ana:pw@'), 'serverUrl', true);
+    // http:// to this computer, without the user's yes: refused, naming the confirmation.
+    await refusedOn(s.url, 'allowInsecureHttp');
+    await refusedOn(s.url, 'allowInsecureHttp', false);
+    expect(await secrets.load()).toBeNull();
+    // With it: signed in (0x7f.1 is 127.0.0.1, and the session keeps the address as parsed).
+    const session = value(await signIn(s.url.replace('127.0.0.1', '0x7f.1'), true));
+    expect(session.serverUrl).toBe(s.url);
+    expect((await secrets.load())?.serverUrl).toBe(s.url);
+  });
+
+  it('does not reopen a kept session whose server is http:// to a public host', async () => {
+    const secrets = new MemorySecretStore();
+    const user = { id: 'u-1', email: 'a@b.test', name: 'A' };
+    await secrets.save({ serverUrl: 'http://203.0.113.7:8787', token: 't'.repeat(40), user });
+    const { call } = await start(secrets);
+    expect(value(await call('session.get'))).toBeNull();
+    // Its token is forgotten, never sent in the clear again.
+    expect(await secrets.load()).toBeNull();
+  });
+
   it('needs a session for the queue; sign-in errors say what the rep can fix', async () => {
     const { s, ana } = await setup();
     const { call, secrets } = await start();
@@ -125,6 +170,7 @@ describe('app service: requests are validated and always answered', () => {
 
     const wrong = await call('session.signIn', {
       serverUrl: s.url,
+      allowInsecureHttp: true,
       email: ana.email,
       password: 'not-the-password',
     });
@@ -133,6 +179,7 @@ describe('app service: requests are validated and always answered', () => {
     const port = await closedPort();
     const down = await call('session.signIn', {
       serverUrl: `http://127.0.0.1:${port}`,
+      allowInsecureHttp: true,
       email: ana.email,
       password: PASSWORD,
     });
@@ -148,6 +195,7 @@ describe('app service: a rep works through the app', () => {
     const session = value(
       await first.call('session.signIn', {
         serverUrl: `${s.url}/`,
+        allowInsecureHttp: true,
         email: ana.email,
         password: PASSWORD,
       }),
@@ -255,6 +303,7 @@ describe('app service: the rep’s settings, search and counts', () => {
     value(
       await first.call('session.signIn', {
         serverUrl: s.url,
+        allowInsecureHttp: true,
         email: ana.email,
         password: PASSWORD,
       }),
@@ -300,7 +349,14 @@ describe('app service: the rep’s settings, search and counts', () => {
   it('searches every lead it holds; the queue is slim and counted', async () => {
     const { s, ana, apiKey } = await setup();
     const { call, log } = await start();
-    value(await call('session.signIn', { serverUrl: s.url, email: ana.email, password: PASSWORD }));
+    value(
+      await call('session.signIn', {
+        ...LOCAL_HTTP,
+        serverUrl: s.url,
+        email: ana.email,
+        password: PASSWORD,
+      }),
+    );
     await log.next((e) => e.type === 'synced');
     const a = await postLead(s, apiKey, hotLead({ name: 'José Álvarez', company: 'Oficina SL' }));
     const b = await postLead(
@@ -345,7 +401,14 @@ describe('app service: the rep’s settings, search and counts', () => {
   it('serves the queue in windows, and says where the selected lead is now', async () => {
     const { s, ana, apiKey } = await setup();
     const { call, log } = await start();
-    value(await call('session.signIn', { serverUrl: s.url, email: ana.email, password: PASSWORD }));
+    value(
+      await call('session.signIn', {
+        ...LOCAL_HTTP,
+        serverUrl: s.url,
+        email: ana.email,
+        password: PASSWORD,
+      }),
+    );
     await log.next((e) => e.type === 'synced');
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -398,6 +461,7 @@ describe('app service: the rep’s settings, search and counts', () => {
       const { call } = await start();
       const result = await call('session.signIn', {
         serverUrl: `http://127.0.0.1:${port}`,
+        allowInsecureHttp: true,
         email: ana.email,
         password: PASSWORD,
       });
@@ -427,6 +491,7 @@ describe('app service: the queue is ready when the window asks for it', () => {
     value(
       await first.call('session.signIn', {
         serverUrl: s.url,
+        allowInsecureHttp: true,
         email: ana.email,
         password: PASSWORD,
       }),
@@ -502,7 +567,12 @@ describe('app service: the queue is ready when the window asks for it', () => {
 
     const signInAt = hand.clock();
     value(
-      await app.call('session.signIn', { serverUrl: s.url, email: ana.email, password: PASSWORD }),
+      await app.call('session.signIn', {
+        ...LOCAL_HTTP,
+        serverUrl: s.url,
+        email: ana.email,
+        password: PASSWORD,
+      }),
     );
     hand.set(signInAt + 1000);
     const queue = value(await app.call('queue.get'));
@@ -514,7 +584,12 @@ describe('app service: the queue is ready when the window asks for it', () => {
     await postLead(s, apiKey, hotLead({ name: 'While Away' }));
     hand.set(Date.now());
     value(
-      await app.call('session.signIn', { serverUrl: s.url, email: ana.email, password: PASSWORD }),
+      await app.call('session.signIn', {
+        ...LOCAL_HTTP,
+        serverUrl: s.url,
+        email: ana.email,
+        password: PASSWORD,
+      }),
     );
     await expect
       .poll(async () => value(await app.call('queue.get')).items.map((i) => i.lead.name))
@@ -532,6 +607,7 @@ describe('app service: the queue is ready when the window asks for it', () => {
     value(
       await first.call('session.signIn', {
         serverUrl: s.url,
+        allowInsecureHttp: true,
         email: ben.email,
         password: PASSWORD,
       }),

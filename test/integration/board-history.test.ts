@@ -204,15 +204,20 @@ describe('daily history', () => {
     const post = async (extra: Record<string, unknown> = {}) =>
       (await postLead(s, apiKey, hotLead(extra))).body.lead.id;
 
+    // East. A lead that came in last night (23:00 New York) and went to a rep then; they call
+    // it offline at 23:58 and their app syncs this morning: its attempt and its first touch
+    // belong to 30 November. (A call is believed only after its lead's assignment.)
+    now = Date.parse('2026-12-01T04:00:00.000Z');
+    const old = await post();
+    const oldRep = await holder(old);
+    now = T0;
+
     // Tokyo, before its midnight (23:50-23:53 local): one attempt on 1 December.
     const t1 = await post({ country: 'JP' });
     now += 3 * MIN;
     await logOutcome(s, kai, t1, 'no_answer');
 
-    // East. A lead that came in last night (23:00 New York), called offline at 23:58 and synced
-    // this morning: its attempt and its first touch belong to 30 November.
-    const old = await post({ receivedAt: '2026-12-01T04:00:00.000Z' });
-    const oldRep = await holder(old);
+    // The call on last night's lead, logged offline at 23:58, reaches the server now.
     await logOutcome(s, oldRep, old, 'no_answer', {
       occurredAt: Date.parse('2026-12-01T04:58:00Z'),
     });

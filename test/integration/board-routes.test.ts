@@ -277,10 +277,13 @@ describe('charts', () => {
       [ana.id, ana],
       [ben.id, ben],
     ]);
+    // A lead that came in and went to a rep yesterday, called then (offline) and synced today:
+    // a call is believed only after its lead's assignment, so the lead lands with the clock there.
     const lateCall = async (minutes: number) => {
-      const posted = (
-        await postLead(s, apiKey, hotLead({ receivedAt: new Date(yesterday).toISOString() }))
-      ).body.lead;
+      const today = now;
+      now = yesterday;
+      const posted = (await postLead(s, apiKey, hotLead())).body.lead;
+      now = today;
       const rep = reps.get(posted.assignedTo ?? '');
       if (!rep) throw new Error('not routed');
       await logOutcome(s, rep, posted.id, 'no_answer', { occurredAt: yesterday + minutes * MIN });

@@ -6,6 +6,7 @@ import { ClientCore, signIn, SignInError } from '../../src/main/client/client-co
 import type { ClientEvent } from '../../src/shared/client-api';
 import type { Lead } from '../../src/shared/lead';
 import { EventLog as GenericEventLog } from '../helpers/event-log';
+import { startFaultProxy } from '../helpers/fault-proxy';
 import { freePort } from '../helpers/ports';
 import { RecordingNotifier } from '../helpers/recording-notifier';
 import { http } from '../helpers/http';
@@ -62,13 +63,14 @@ async function openCore(
   s: TestServer,
   rep: TestUser,
   dataDir = mkdtempSync(join(tmpdir(), 'pounce-client-')),
+  serverUrl = s.url,
 ) {
   const notifier = new RecordingNotifier();
   const log = new EventLog();
-  const session = await signIn(s.url, rep.email, PASSWORD);
+  const session = await signIn(serverUrl, rep.email, PASSWORD);
   const core = await ClientCore.open({
     dataDir,
-    serverUrl: s.url,
+    serverUrl,
     session,
     notifier,
     engine: FAST,
@@ -164,27 +166,64 @@ describe('client core', () => {
     expect(await serverLead(server, lead.id)).toMatchObject({ attempts: 1, status: 'working' });
   });
 
-  it('a reassigned lead leaves the queue with its reason; an offline outcome for it is kept', async () => {
+  it('a reassigned lead leaves the queue with its reason; an outcome logged offline for it is refused with why and dropped', async () => {
     const { s, ana, ben, teamLead, apiKey } = await setup();
-    const a = await openCore(s, ana);
-    const b = await openCore(s, ben);
-    let lead = (await postLead(s, apiKey, hotLead())).body.lead;
-    if (lead.assignedTo !== ana.id) lead = (await postLead(s, apiKey, hotLead())).body.lead;
-    await a.log.next((e) => e.type === 'lead.assigned' && e.lead.id === lead.id);
-    await a.core.execute({ type: 'logOutcome', leadId: lead.id, disposition: 'voicemail' });
-    await http('POST', `${s.url}/api/v1/leads/${lead.id}/reassign`, {
-      token: teamLead.token,
-      body: { toUserId: ben.id, note: 'Ana is out' },
-    });
-    const revoked = await a.log.next((e) => e.type === 'lead.revoked' && e.leadId === lead.id);
-    expect(revoked.type === 'lead.revoked' && revoked.reason).toMatch(
-      /reassigned to Ben.*Ana is out/,
-    );
-    await b.log.next((e) => e.type === 'lead.assigned' && e.lead.id === lead.id);
-    expect((await a.core.getQueue()).some((q) => q.lead.id === lead.id)).toBe(false);
-    expect((await a.core.getLead(lead.id))?.revoked?.reason).toMatch(/Ana is out/);
-    await a.log.next((e) => e.type === 'outcome.acked');
-    expect(await outcomes(s, lead.id)).toHaveLength(1);
+    // Ana's app reaches the server through a proxy the test can cut: she is offline when the
+    // lead moves, and her app learns of it only after it pushed the call.
+    const proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: s.handle.port } });
+    try {
+      const a = await openCore(s, ana, undefined, proxy.url);
+      const b = await openCore(s, ben);
+      let lead = (await postLead(s, apiKey, hotLead({ name: 'Moved Mona' }))).body.lead;
+      if (lead.assignedTo !== ana.id) {
+        lead = (await postLead(s, apiKey, hotLead({ name: 'Moved Mona' }))).body.lead;
+      }
+      await a.log.next((e) => e.type === 'lead.assigned' && e.lead.id === lead.id);
+      await proxy.setMode({ kind: 'refuse' });
+      proxy.resetAll();
+      await a.log.next((e) => e.type === 'offline');
+      await a.core.execute({
+        type: 'logOutcome',
+        leadId: lead.id,
+        disposition: 'voicemail',
+        note: 'left a message',
+      });
+      await http('POST', `${s.url}/api/v1/leads/${lead.id}/reassign`, {
+        token: teamLead.token,
+        body: { toUserId: ben.id, note: 'Ana is out' },
+      });
+      await b.log.next((e) => e.type === 'lead.assigned' && e.lead.id === lead.id);
+
+      await proxy.setMode({ kind: 'pass' });
+      const rejected = await a.log.next((e) => e.type === 'rejected', 15_000);
+      expect(rejected).toMatchObject({ name: 'logOutcome', code: 'not_your_lead' });
+      const revoked = await a.log.next((e) => e.type === 'lead.revoked' && e.leadId === lead.id);
+      expect(revoked.type === 'lead.revoked' && revoked.reason).toMatch(
+        /reassigned to Ben.*Ana is out/,
+      );
+      // Dropped from the outbox, kept for review in words, with what she wrote.
+      expect((await a.core.getStatus()).pending).toBe(0);
+      const [review] = await a.core.listRejected();
+      expect(review).toMatchObject({
+        name: 'logOutcome',
+        code: 'not_your_lead',
+        leadName: 'Moved Mona',
+        args: { disposition: 'voicemail', note: 'left a message' },
+      });
+      expect(review?.message).toMatch(/Moved Mona is no longer yours \(reassigned to Ben/);
+      expect(await outcomes(s, lead.id)).toHaveLength(0);
+      expect(await serverLead(s, lead.id)).toMatchObject({ assignedTo: ben.id, attempts: 0 });
+      expect((await a.core.getQueue()).some((q) => q.lead.id === lead.id)).toBe(false);
+      expect((await a.core.getLead(lead.id))?.revoked?.reason).toMatch(/Ana is out/);
+
+      // Now that her app knows, another call on it is refused at once, with why.
+      await expect(
+        a.core.execute({ type: 'logOutcome', leadId: lead.id, disposition: 'no_answer' }),
+      ).rejects.toThrow(/Moved Mona is no longer yours \(reassigned to Ben/);
+      expect((await a.core.getStatus()).pending).toBe(0);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('a rejected change is acknowledged, kept for review, and does not block later ones', async () => {

@@ -20,6 +20,7 @@ import type { Lead } from '../../shared/lead';
 import { nextStepText } from '../../shared/outcome-effect';
 import type { UserRole } from '../../shared/user';
 import { plainRow } from '../../shared/priority';
+import { serverAddressPolicy } from '../../shared/server-address';
 import { fieldIssues } from '../../shared/validation';
 import {
   ClientCore,
@@ -133,7 +134,14 @@ export class AppService {
     await service.settings.load();
     const kept = await options.secrets.load().catch(() => null);
     const parsed = StoredSessionSchema.safeParse(kept);
-    if (parsed.success) {
+    const keptAddress = parsed.success ? serverAddressPolicy(parsed.data.serverUrl) : null;
+    if (keptAddress && !keptAddress.ok) {
+      // Kept by an older app that signed in over http:// to anywhere: its token is not sent
+      // again in the clear; the rep signs in again (over https://).
+      console.warn(`[app] the kept session's server address ${keptAddress.reason}: signed out`);
+      await options.secrets.clear().catch(() => undefined);
+    }
+    if (parsed.success && keptAddress?.ok === true) {
       try {
         await service.openCore(parsed.data);
       } catch (error) {
@@ -195,8 +203,8 @@ export class AppService {
 
   private readonly handlers: { [M in AppMethod]: Handler<M> } = {
     'session.get': () => Promise.resolve(this.publicSession()),
-    'session.signIn': async ({ serverUrl, email, password }) => {
-      const url = serverUrl.replace(/\/+$/, '');
+    'session.signIn': async ({ serverUrl, email, password, allowInsecureHttp }) => {
+      const url = allowedServerUrl(serverUrl, allowInsecureHttp === true);
       // The login costs the server its password hashing (~140 ms of scrypt): meanwhile the last
       // user's queue, opened at start or at sign-out, is ordered (yielding as it goes, so the
       // answer is taken the moment it comes).
@@ -719,6 +727,27 @@ function invalid(error: z.ZodError): AppError {
     message: fields.map((f) => `${f.field} ${f.message}`).join('; ') || 'the request is not valid',
     fields,
   };
+}
+
+/**
+ * The server address a sign-in may use (src/shared/server-address.ts), as parsed. The request
+ * schema has checked it already; the host checks again here, where the password leaves, so the
+ * rule does not rest on one schema staying as it is.
+ */
+function allowedServerUrl(serverUrl: string, allowInsecureHttp: boolean): string {
+  const verdict = serverAddressPolicy(serverUrl);
+  if (!verdict.ok) {
+    throw new CommandError(`serverUrl ${verdict.reason}`, [
+      { field: 'serverUrl', message: verdict.reason },
+    ]);
+  }
+  if (verdict.insecure && !allowInsecureHttp) {
+    const message = 'must be true to sign in over http:// (unencrypted)';
+    throw new CommandError(`allowInsecureHttp ${message}`, [
+      { field: 'allowInsecureHttp', message },
+    ]);
+  }
+  return verdict.url;
 }
 
 function toAppError(error: unknown): AppError {

@@ -390,6 +390,18 @@ export class ClientCore {
     await this.getQueue();
   }
 
+  /**
+   * A lead that has left this rep takes nothing more from them: the server refuses every change
+   * but the holder's (`not_your_lead`, docs/sync-protocol.md), so it is refused here at once,
+   * with why, instead of waiting in the outbox to be rejected. A call still open on it cannot be
+   * logged any more, so it ends too (the rep is not kept on a lead that is gone).
+   */
+  private async refuseOnRevoked(lead: Lead, reason: string): Promise<never> {
+    if ((await this.openCall())?.leadId === lead.id) await this.cancelCall();
+    const message = `${lead.name} is no longer yours (${reason}): the server takes calls, notes and callbacks on it only from its new owner`;
+    throw new CommandError(message, [{ field: 'leadId', message }]);
+  }
+
   /** Subscribes to the event stream; returns the unsubscribe function. */
   on(listener: (event: ClientEvent) => void): () => void {
     this.events.on('event', listener);
@@ -417,6 +429,7 @@ export class ClientCore {
     let next: ExecuteResult['next'];
     let endsCall = false;
     const view = 'leadId' in command ? await this.getLead(command.leadId) : null;
+    if (view && view.revoked !== null) await this.refuseOnRevoked(view.lead, view.revoked.reason);
     if (view && view.revoked === null && view.lead.offer && view.lead.assignedTo === null) {
       // Offered to the team, nobody's yet: the server would refuse it (and a refused outcome
       // is a call lost from the rep's record).
@@ -572,14 +585,23 @@ export class ClientCore {
   }
 
   async listRejected(): Promise<RejectedChange[]> {
-    return (await listRejected(this.local.db)).map((r) => ({
-      mutationId: Number(r.mutation_id),
-      name: r.name,
-      args: JSON.parse(r.args) as Record<string, unknown>,
-      code: r.code,
-      message: r.message,
-      at: new Date(Number(r.at)).toISOString(),
-    }));
+    const rows = await listRejected(this.local.db);
+    return Promise.all(
+      rows.map(async (r) => {
+        const args = JSON.parse(r.args) as Record<string, unknown>;
+        const leadId = typeof args.leadId === 'string' ? args.leadId : null;
+        const row = leadId === null ? undefined : await findLocalLead(this.local.db, leadId);
+        return {
+          mutationId: Number(r.mutation_id),
+          name: r.name,
+          args,
+          code: r.code,
+          message: r.message,
+          at: new Date(Number(r.at)).toISOString(),
+          ...(row && { leadName: (JSON.parse(row.lead) as Lead).name }),
+        };
+      }),
+    );
   }
 
   async dismissRejected(mutationId: number): Promise<void> {

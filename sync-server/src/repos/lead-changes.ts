@@ -119,3 +119,23 @@ const everHeldQuery = prepareQuery((db, p: { leadId: string; userId: string }) =
 export async function userEverHeld(db: Db, leadId: string, userId: string): Promise<boolean> {
   return (await everHeldQuery.first(db, { leadId, userId })) !== undefined;
 }
+
+const lastRevokeQuery = prepareQuery((db, p: { leadId: string; userId: string }) =>
+  db
+    .selectFrom('lead_changes')
+    .select('reason')
+    .where('lead_id', '=', p.leadId)
+    .where('user_id', '=', p.userId)
+    .where('kind', '=', 'revoke')
+    .orderBy('seq', 'desc')
+    .limit(1),
+);
+
+/** Why the lead last left `userId` (as their client was told), or null if it never did. */
+export async function lastRevokeReason(
+  db: Db,
+  leadId: string,
+  userId: string,
+): Promise<string | null> {
+  return (await lastRevokeQuery.first(db, { leadId, userId }))?.reason ?? null;
+}

@@ -4,7 +4,7 @@ import type { LeadStatus } from '../../../src/shared/lead';
 import type { Mutation, MutationArgs, RejectionCode } from '../../../src/shared/sync-protocol';
 import type { LeadRow, LeadsTable, UserRow } from '../db/schema';
 import type { WriteContext } from '../db/write-queue';
-import { recordLeadUpsert, userEverHeld } from '../repos/lead-changes';
+import { lastRevokeReason, recordLeadUpsert, userEverHeld } from '../repos/lead-changes';
 import { insertLeadEvent } from '../repos/lead-events';
 import { findLeadById, updateLead } from '../repos/leads';
 import { insertOutcome } from '../repos/outcomes';
@@ -14,6 +14,7 @@ import {
   closeOpenDeadlinesOfKind,
   insertDeadline,
 } from '../lifecycle/deadlines-repo';
+import { acceptClientTime, clientTimeData } from './client-time';
 
 /** Stores the alert for a callback at `at` (replacing the lead's earlier one). */
 async function scheduleCallbackAlert(env: MutationEnv, lead: LeadRow, at: number): Promise<void> {
@@ -83,25 +84,33 @@ export async function applyMutation(m: Mutation, env: MutationEnv): Promise<Appl
 }
 
 /**
- * The lead and whether the user holds it now. A lead the user never held is answered exactly
- * like a lead that does not exist, so mutations cannot probe for other reps' leads. A claim-mode
- * offer is not a hold: an offered rep may read the lead (pull, GET) but works it only once they
- * have claimed it, so until then (and after losing it) their mutations find no lead.
+ * The lead, if this user holds it now; otherwise the rejection. Every lead mutation is the
+ * holder's alone: an outcome, note, callback or "seen" from a rep the lead has left
+ * (reassigned, released, moved by the SLA ladder) would close its new owner's SLA steps, set
+ * its first touch, or write on a timeline that is no longer theirs. A lead the user never held
+ * is answered exactly like a lead that does not exist, so mutations cannot probe for other
+ * reps' leads. A claim-mode offer is not a hold: an offered rep may read the lead (pull, GET)
+ * but works it only once they have claimed it.
  */
-async function leadFor(
+async function heldLead(
   env: MutationEnv,
   leadId: string,
-): Promise<{ lead: LeadRow; holds: boolean } | null> {
+): Promise<{ lead: LeadRow } | { rejected: ApplyResult }> {
   const lead = await findLeadById(env.ctx.trx, leadId);
-  if (!lead) return null;
-  if (lead.assigned_to === env.user.id) return { lead, holds: true };
+  if (lead && lead.assigned_to === env.user.id) return { lead };
   // userEverHeld counts assignments only, never offers (repos/lead-changes.ts).
-  return (await userEverHeld(env.ctx.trx, lead.id, env.user.id)) ? { lead, holds: false } : null;
-}
-
-/** A client's clock, kept inside what can be true: not before the lead arrived, not after now. */
-function bounded(clientTime: number, lead: LeadRow, now: number): number {
-  return Math.min(Math.max(clientTime, Number(lead.received_at)), now);
+  if (!lead || !(await userEverHeld(env.ctx.trx, lead.id, env.user.id))) {
+    return { rejected: reject('lead_not_found', 'no such lead') };
+  }
+  const why =
+    (await lastRevokeReason(env.ctx.trx, lead.id, env.user.id)) ??
+    (lead.assigned_to === null ? 'released to the team queue' : 'moved to another rep');
+  return {
+    rejected: reject(
+      'not_your_lead',
+      `${lead.name} is no longer yours (${why}): only the rep who holds a lead can log on it`,
+    ),
+  };
 }
 
 async function touch(env: MutationEnv, lead: LeadRow, patch: Partial<LeadsTable>): Promise<void> {
@@ -119,16 +128,17 @@ async function logOutcome(
   occurredAt: number,
   env: MutationEnv,
 ): Promise<ApplyResult> {
-  const found = await leadFor(env, args.leadId);
-  if (!found) return reject('lead_not_found', 'no such lead');
-  const { lead, holds } = found;
+  const found = await heldLead(env, args.leadId);
+  if ('rejected' in found) return found.rejected;
+  const { lead } = found;
   const callbackAt = args.callbackAt === undefined ? null : Date.parse(args.callbackAt);
   if (callbackAt !== null && callbackAt > env.now + MAX_CALLBACK_AHEAD_MS) {
     return reject('invalid_time', 'the callback is more than a year ahead');
   }
   const problem = outcomeProblem(env.playbook, args.disposition, args.reasonCode);
   if (problem) return reject('invalid_outcome', problem);
-  const at = bounded(occurredAt, lead, env.now);
+  const time = acceptClientTime(occurredAt, lead, env.now);
+  const at = time.at;
   const inserted = await insertOutcome(env.ctx.trx, {
     id: args.outcomeId,
     lead_id: lead.id,
@@ -144,22 +154,18 @@ async function logOutcome(
   // The same outcome id sent again by another mutation: it is already counted.
   if (!inserted) return { status: 'applied', poke: [] };
 
-  // Only the lead's owner moves it through its lifecycle: an outcome logged offline by a rep
-  // the lead has since left is recorded (the call happened) and schedules nothing.
-  const effect = holds
-    ? outcomeEffect(
-        {
-          attempts: Number(lead.attempts),
-          timezone: lead.timezone,
-          phone: lead.phone,
-          country: lead.country,
-          region: lead.region,
-          status: lead.status,
-        },
-        { disposition: args.disposition, at, callbackAt, reasonCode: args.reasonCode ?? null },
-        env.playbook,
-      )
-    : null;
+  const effect = outcomeEffect(
+    {
+      attempts: Number(lead.attempts),
+      timezone: lead.timezone,
+      phone: lead.phone,
+      country: lead.country,
+      region: lead.region,
+      status: lead.status,
+    },
+    { disposition: args.disposition, at, callbackAt, reasonCode: args.reasonCode ?? null },
+    env.playbook,
+  );
   await insertLeadEvent(env.ctx.trx, {
     leadId: lead.id,
     type: 'outcome',
@@ -171,8 +177,8 @@ async function logOutcome(
       ...(args.note && { note: args.note }),
       ...(callbackAt !== null && { callbackAt: new Date(callbackAt).toISOString() }),
       ...(args.reasonCode && { reasonCode: args.reasonCode }),
-      ...(effect && { next: nextStepData(effect.next) }),
-      ...(!holds && { afterReassignment: true }),
+      next: nextStepData(effect.next),
+      ...clientTimeData(time, occurredAt),
     },
   });
   // Touched: the SLA ladder has nothing left to escalate.
@@ -183,15 +189,13 @@ async function logOutcome(
     last_attempt_at: Math.max(Number(lead.last_attempt_at ?? 0), at),
     last_disposition: args.disposition,
     first_touch_at: firstTouch,
+    status: effect.status,
+    callback_at: effect.callbackAt,
+    next_attempt_at: effect.nextAttemptAt,
+    close_reason: effect.closeReason,
   };
-  if (effect) {
-    patch.status = effect.status;
-    patch.callback_at = effect.callbackAt;
-    patch.next_attempt_at = effect.nextAttemptAt;
-    patch.close_reason = effect.closeReason;
-  }
   await touch(env, lead, patch);
-  if (effect?.callbackAt != null) await scheduleCallbackAlert(env, lead, effect.callbackAt);
+  if (effect.callbackAt !== null) await scheduleCallbackAlert(env, lead, effect.callbackAt);
   return pokeOwner(lead);
 }
 
@@ -219,18 +223,14 @@ function nextStepData(next: NextStep): Record<string, unknown> {
 }
 
 async function addNote(args: MutationArgs<'addNote'>, env: MutationEnv): Promise<ApplyResult> {
-  const found = await leadFor(env, args.leadId);
-  if (!found) return reject('lead_not_found', 'no such lead');
+  const found = await heldLead(env, args.leadId);
+  if ('rejected' in found) return found.rejected;
   await insertLeadEvent(env.ctx.trx, {
     leadId: found.lead.id,
     type: 'note',
     at: env.now,
     actorId: env.user.id,
-    data: {
-      noteId: args.noteId,
-      text: args.text,
-      ...(!found.holds && { afterReassignment: true }),
-    },
+    data: { noteId: args.noteId, text: args.text },
   });
   await touch(env, found.lead, {});
   return pokeOwner(found.lead);
@@ -240,9 +240,8 @@ async function scheduleCallback(
   args: MutationArgs<'scheduleCallback'>,
   env: MutationEnv,
 ): Promise<ApplyResult> {
-  const found = await leadFor(env, args.leadId);
-  if (!found) return reject('lead_not_found', 'no such lead');
-  if (!found.holds) return reject('not_your_lead', 'the lead was moved to another rep');
+  const found = await heldLead(env, args.leadId);
+  if ('rejected' in found) return found.rejected;
   if (!OPEN_STATUSES.includes(found.lead.status)) {
     return reject('lead_closed', `the lead is ${found.lead.status}`);
   }
@@ -271,16 +270,17 @@ async function markSeen(
   occurredAt: number,
   env: MutationEnv,
 ): Promise<ApplyResult> {
-  const found = await leadFor(env, args.leadId);
-  if (!found) return reject('lead_not_found', 'no such lead');
-  if (!found.holds) return reject('not_your_lead', 'the lead was moved to another rep');
+  const found = await heldLead(env, args.leadId);
+  if ('rejected' in found) return found.rejected;
   if (found.lead.seen_at !== null) return { status: 'applied', poke: [] };
-  const at = bounded(occurredAt, found.lead, env.now);
+  const time = acceptClientTime(occurredAt, found.lead, env.now);
+  const at = time.at;
   await insertLeadEvent(env.ctx.trx, {
     leadId: found.lead.id,
     type: 'seen',
     at,
     actorId: env.user.id,
+    data: clientTimeData(time, occurredAt),
   });
   await touch(env, found.lead, { seen_at: at });
   return pokeOwner(found.lead);

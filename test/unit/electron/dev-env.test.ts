@@ -3,6 +3,7 @@ import { devOverridesFromEnv } from '../../../src/main/dev-env';
 
 const signIn = {
   serverUrl: 'http://localhost:8787',
+  allowInsecureHttp: true,
   email: 'rep@demo.test',
   password: 'demo-pass',
 };

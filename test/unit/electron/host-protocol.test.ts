@@ -25,7 +25,12 @@ describe('messages to the host', () => {
         kind: 'init',
         version: HOST_PROTOCOL_VERSION,
         dataDir: '/data',
-        autoSignIn: { serverUrl: 'http://localhost:8787', email: 'a@b.c', password: 'pw' },
+        autoSignIn: {
+          serverUrl: 'http://localhost:8787',
+          allowInsecureHttp: true,
+          email: 'a@b.c',
+          password: 'pw',
+        },
       },
       { kind: 'request', id: 1, method: 'queue.get', params: {} },
       { kind: 'secret.reply', id: 2, outcome: { ok: true, session } },

@@ -649,7 +649,12 @@ describe('the main process and the app-service host', () => {
 });
 
 describe('the main process in development', () => {
-  const signIn = { serverUrl: 'http://localhost:8787', email: 'rep@demo.test', password: 'pw-1' };
+  const signIn = {
+    serverUrl: 'http://localhost:8787',
+    allowInsecureHttp: true,
+    email: 'rep@demo.test',
+    password: 'pw-1',
+  };
 
   it('passes POUNCE_DEMO_SIGN_IN to the host and moves userData to POUNCE_USER_DATA_DIR', async () => {
     fake.app.isPackaged = false;

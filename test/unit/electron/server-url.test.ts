@@ -22,3 +22,14 @@ describe('serverUrlFromEnv', () => {
     );
   });
 });
+
+describe('serverUrlFromEnv and http://', () => {
+  it('builds for http:// only on this computer or a private network', () => {
+    expect(serverUrlFromEnv({ POUNCE_SERVER_URL: 'http://192.168.1.20:8787' })).toBe(
+      'http://192.168.1.20:8787',
+    );
+    expect(() => serverUrlFromEnv({ POUNCE_SERVER_URL: 'http://pounce.example.com' })).toThrow(
+      /^POUNCE_SERVER_URL: the address http:\/\/ is allowed only for this computer or a private network/,
+    );
+  });
+});

@@ -1,5 +1,6 @@
 import { type JSX, useState } from 'react';
 import type { AppSession } from '../../../shared/app-api';
+import { INSECURE_HTTP_WHY, serverAddressPolicy } from '../../../shared/server-address';
 import { AppCallError, call, errorText } from '../lib/api';
 import { dropFirstWindow, prefetchFirstWindow } from '../lib/prefetch';
 
@@ -27,8 +28,10 @@ function remembered(): Remembered {
 }
 
 /** What went wrong, in words a rep can act on. */
+type Field = 'serverUrl' | 'email' | 'password' | 'allowInsecureHttp';
+
 function signInError(error: unknown): {
-  field: 'serverUrl' | 'email' | 'password' | null;
+  field: Field | null;
   text: string;
 } {
   if (error instanceof AppCallError) {
@@ -49,6 +52,12 @@ function signInError(error: unknown): {
     }
     if (code === 'invalid_request') {
       const field = error.error.fields?.[0]?.field;
+      if (field === 'allowInsecureHttp') {
+        return {
+          field,
+          text: 'To use an http:// address, tick "Sign in without encryption" (or use https://).',
+        };
+      }
       const known =
         field === 'serverUrl' || field === 'email' || field === 'password' ? field : null;
       return { field: known, text: error.message };
@@ -63,13 +72,22 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: AppSession) => vo
   const [serverUrl, setServerUrl] = useState(initial.serverUrl);
   const [email, setEmail] = useState(initial.email);
   const [password, setPassword] = useState('');
+  // Asked each time: never remembered, so an http:// sign-in is always a decision.
+  const [allowHttp, setAllowHttp] = useState(false);
+  const address = serverAddressPolicy(serverUrl);
+  const overHttp = /^\s*http:/i.test(serverUrl);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReturnType<typeof signInError> | null>(null);
 
   const submit = (): void => {
     setBusy(true);
     setError(null);
-    const signingIn = call('session.signIn', { serverUrl, email, password });
+    const signingIn = call('session.signIn', {
+      serverUrl,
+      email,
+      password,
+      ...(address.ok && address.insecure && { allowInsecureHttp: allowHttp }),
+    });
     // Asked right behind the sign-in (the app answers in order): the inbox mounts with its rows.
     prefetchFirstWindow();
     signingIn
@@ -84,7 +102,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: AppSession) => vo
       });
   };
 
-  const invalid = (field: 'serverUrl' | 'email' | 'password') => error?.field === field;
+  const invalid = (field: Field) => error?.field === field;
   return (
     <main className="signin">
       <form
@@ -109,6 +127,25 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: AppSession) => vo
             onChange={(e) => setServerUrl(e.target.value)}
           />
         </label>
+        {overHttp && (
+          <div className="signin__insecure">
+            <p className="signin__why">
+              {address.ok ? INSECURE_HTTP_WHY : `The address ${address.reason}.`}
+            </p>
+            {address.ok && (
+              <label className="signin__check">
+                <input
+                  name="allowInsecureHttp"
+                  type="checkbox"
+                  checked={allowHttp}
+                  aria-invalid={invalid('allowInsecureHttp')}
+                  onChange={(e) => setAllowHttp(e.target.checked)}
+                />
+                Sign in without encryption
+              </label>
+            )}
+          </div>
+        )}
         <label>
           Email
           <input

@@ -116,10 +116,13 @@ function detail(entry: LocalTimelineEntry, playbook: Playbook): string | null {
         nextText(d.next),
         note,
         callbackAt && !isRecord(d.next) ? `callback ${shortDateTime(isoMs(callbackAt))}` : null,
+        serverTimeNote(d),
       ]
         .filter(Boolean)
         .join(' · ');
     }
+    case 'seen':
+      return serverTimeNote(d);
     case 'inquiry':
       return [str(d, 'message'), `via ${str(d, 'source') ?? 'a lead source'}`]
         .filter(Boolean)
@@ -133,6 +136,24 @@ function detail(entry: LocalTimelineEntry, playbook: Playbook): string | null {
     default:
       return str(d, 'reason') ?? str(d, 'note');
   }
+}
+
+const REFUSED_BECAUSE: Readonly<Record<string, string>> = {
+  ahead_of_server: 'ahead of the server',
+  before_assignment: 'before the lead was assigned',
+  too_old: 'more than a day before it reached the server',
+};
+
+/**
+ * The server did not take the app's clock for this event (sync-server client-time.ts): the time
+ * shown is when the server received it, and the timeline says so.
+ */
+function serverTimeNote(d: Readonly<Record<string, unknown>>): string | null {
+  if (d.timeFrom !== 'server') return null;
+  const clientAt = str(d, 'clientAt');
+  const why = REFUSED_BECAUSE[str(d, 'clientTimeRefused') ?? ''];
+  const said = clientAt ? `the app's clock said ${shortDateTime(isoMs(clientAt))}` : null;
+  return `time as received by the server${said ? ` (${said}${why ? `, ${why}` : ''})` : ''}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
