@@ -77,6 +77,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await s.stop();
   rmSync(boardDir, { recursive: true, force: true });
+  rmSync(join(tmpdir(), 'pounce-hostile-outside.txt'), { force: true });
 });
 
 type As = 'none' | 'admin' | 'lead' | 'rep' | 'repB' | 'key' | 'revoked';
