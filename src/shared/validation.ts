@@ -6,16 +6,17 @@ import type { FieldIssue } from './api-error';
  * client (HTTP, WebSocket, IPC, config files, CSV rows) reports errors the same way.
  */
 export function fieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue) => {
     const path = issue.path.map(String);
-    // zod reports unknown keys on the parent object; name the keys themselves.
+    // zod reports unknown keys on the parent object, all in one issue; name each key as its own
+    // field (`{a, b}` unknown is `a` and `b`, not a path `a.b` that does not exist).
     if (issue.code === 'unrecognized_keys') {
-      return {
-        field: [...path, ...issue.keys].join('.'),
-        message: `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`,
-      };
+      return issue.keys.map((key) => ({
+        field: [...path, key].join('.'),
+        message: `unknown field: ${key}`,
+      }));
     }
-    return { field: path.join('.'), message: issue.message };
+    return [{ field: path.join('.'), message: issue.message }];
   });
 }
 

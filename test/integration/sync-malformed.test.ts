@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/shared/ids';
 import { SYNC_PROTOCOL_HEADER } from '../../src/shared/sync-protocol';
+import { dbSnapshot } from '../helpers/db-snapshot';
 import { http } from '../helpers/http';
 import { LiveClient } from '../helpers/live-client';
 import {
@@ -130,13 +131,128 @@ const cases: [string, unknown, number, string | null][] = [
     422,
     'mutations',
   ],
+  // Hostile inputs (issue 12): type confusion, prototype keys, numbers, dates, ids.
+  [
+    '__proto__ key on a mutation',
+    body([JSON.parse(`{"__proto__":{"name":"deleteLead"},"clientId":"${clientId}"}`)]),
+    400,
+    null,
+  ],
+  ['a null mutation', body([null]), 422, 'mutations.0'],
+  ['a mutation as an array', body([[good()]]), 422, 'mutations.0'],
+  ['name as an array', body([{ ...good(), name: ['logOutcome'] }]), 422, 'mutations.0.name'],
+  ['args as an array', body([{ ...good(), args: [] }]), 422, 'mutations.0.args'],
+  ['args null', body([{ ...good(), args: null }]), 422, 'mutations.0.args'],
+  ['mutationId -1', body([{ ...good(), mutationId: -1 }]), 422, 'mutations.0.mutationId'],
+  ['mutationId "NaN"', body([{ ...good(), mutationId: 'NaN' }]), 422, 'mutations.0.mutationId'],
+  ['mutationId 2^53', body([{ ...good(), mutationId: 2 ** 53 }]), 422, 'mutations.0.mutationId'],
+  ['mutationId 1e308', body([{ ...good(), mutationId: 1e308 }]), 422, 'mutations.0.mutationId'],
+  ['mutationId far ahead (a gap)', body([{ ...good(), mutationId: 2 ** 52 }]), 409, null],
+  [
+    'occurredAt in year 10000',
+    body([{ ...good(), occurredAt: '+010000-01-01T00:00:00Z' }]),
+    422,
+    'mutations.0.occurredAt',
+  ],
+  [
+    'occurredAt at +99:00',
+    body([{ ...good(), occurredAt: '2026-11-20T10:00:00+99:00' }]),
+    422,
+    'mutations.0.occurredAt',
+  ],
+  [
+    'occurredAt as epoch ms',
+    body([{ ...good(), occurredAt: 1763632800000 }]),
+    422,
+    'mutations.0.occurredAt',
+  ],
+  [
+    'occurredAt without a time zone',
+    body([{ ...good(), occurredAt: '2026-11-20T10:00:00' }]),
+    422,
+    'mutations.0.occurredAt',
+  ],
+  [
+    'leadId an SQL injection',
+    body([{ ...good(), args: { ...good().args, leadId: "' OR 1=1 --" } }]),
+    422,
+    'mutations.0.args.leadId',
+  ],
+  [
+    'leadId ../../etc/passwd',
+    body([{ ...good(), args: { ...good().args, leadId: '../../etc/passwd' } }]),
+    422,
+    'mutations.0.args.leadId',
+  ],
+  [
+    'leadId in capitals',
+    body([{ ...good(), args: { ...good().args, leadId: someLead.toUpperCase() } }]),
+    422,
+    'mutations.0.args.leadId',
+  ],
+  [
+    'leadId as an object',
+    body([{ ...good(), args: { ...good().args, leadId: { $ne: null } } }]),
+    422,
+    'mutations.0.args.leadId',
+  ],
+  [
+    'a reason code DROP TABLE',
+    body([{ ...good(), args: { ...good().args, reasonCode: 'DROP TABLE leads' } }]),
+    422,
+    'mutations.0.args.reasonCode',
+  ],
+  [
+    'a callback "tomorrow"',
+    body([
+      {
+        ...good(),
+        name: 'scheduleCallback',
+        args: { callbackId: uuidv7(), leadId: someLead, at: 'tomorrow' },
+      },
+    ]),
+    422,
+    'mutations.0.args.at',
+  ],
+  [
+    'a callback on 30 February',
+    body([
+      {
+        ...good(),
+        name: 'scheduleCallback',
+        args: { callbackId: uuidv7(), leadId: someLead, at: '2026-02-30T10:00:00Z' },
+      },
+    ]),
+    422,
+    'mutations.0.args.at',
+  ],
+  [
+    'a note of 5,001 characters',
+    body([
+      {
+        ...good(),
+        name: 'addNote',
+        args: { noteId: uuidv7(), leadId: someLead, text: 'x'.repeat(5001) },
+      },
+    ]),
+    422,
+    'mutations.0.args.text',
+  ],
+  ['clientId in capitals', body([good()], { clientId: clientId.toUpperCase() }), 422, 'clientId'],
+  ['protocol version "1" as a string', body([good()], { protocolVersion: '1' }), 426, null],
+  ['protocol version 1.5', body([good()], { protocolVersion: 1.5 }), 426, null],
   ['protocol version missing', { clientId, mutations: [good()] }, 426, null],
   ['protocol version 2', body([good()], { protocolVersion: 2 }), 426, null],
   ['a JSON array', [good()], 426, null],
 ];
 
 describe('malformed sync pushes', () => {
+  it(`has a table of at least 45 cases (${cases.length})`, () => {
+    expect(cases.length).toBeGreaterThanOrEqual(45);
+  });
+
   it.each(cases)('%s', async (_name, payload, status, field) => {
+    const before = dbSnapshot(s.dataDir);
     const res = await http<{ error: { code: string; details?: { fields?: { field: string }[] } } }>(
       'POST',
       `${s.url}/api/v1/sync/push`,
@@ -146,6 +262,8 @@ describe('malformed sync pushes', () => {
     if (field !== null) {
       expect(res.body.error.details?.fields?.map((f) => f.field)).toContain(field);
     }
+    expect(res.body.error.code).toEqual(expect.any(String));
+    expect(dbSnapshot(s.dataDir)).toEqual(before);
   });
 
   it('not JSON -> 400, and a pull with a bad limit -> 422', async () => {
