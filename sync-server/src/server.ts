@@ -7,7 +7,7 @@ import { WriteQueue } from './db/write-queue';
 import { buildApp } from './http/app';
 import { DEFAULT_BOARD_DIR } from './http/routes/wallboard-routes';
 import { IntakeService } from './intake/intake-service';
-import { LiveHub } from './live/hub';
+import { LIVE_CLOSE, LiveHub } from './live/hub';
 import { attachLiveServer } from './live/live-server';
 import { Dispatcher } from './routing/dispatcher';
 import { LeadActions } from './services/lead-actions';
@@ -126,7 +126,11 @@ export async function startServer(
     dispatcher,
     clock,
     auth: config.auth,
-    onSessionsEnded: (match) => hub.disconnect(match, 4001, 'signed out'),
+    onSessionsEnded: (match) => hub.disconnect(match, LIVE_CLOSE.signedOut, 'signed out'),
+    // Made through this server: at once. Made by the admin CLI (another process): at the
+    // socket's next heartbeat, which re-reads the user (live-server.ts).
+    onScopeChanged: (userId) =>
+      hub.disconnect({ userId }, LIVE_CLOSE.rescoped, 'role or team changed'),
   });
   const intake = new IntakeService({
     writes,
@@ -183,6 +187,7 @@ export async function startServer(
     defaultCountry: config.intake.defaultCountry,
     clock,
     trustProxy: config.server.trustProxy,
+    loginPerAddress: config.auth.loginLimit.perAddress,
     logger: options.logger,
     health: () => ({
       online: hub.onlineCount(),

@@ -23,7 +23,7 @@ let apiKey: string;
 
 beforeAll(async () => {
   s = await startTestServer({
-    auth: { loginLimit: { perAccount: { max: 3, windowSeconds: 60 } } },
+    auth: { loginLimit: { perAccountAndAddress: { max: 3, windowSeconds: 60 } } },
   });
   teamId = await createTeam(s, 'Alpha');
   rep = await createUser(s, { email: 'rep@alpha.test', role: 'rep', teamId });
@@ -72,7 +72,7 @@ describe('auth', () => {
     expect(ok.body.user).not.toHaveProperty('password_hash');
   });
 
-  it('rate-limits failed sign-ins per account with 429 and Retry-After', async () => {
+  it('rate-limits failed sign-ins per account and address with 429 and Retry-After', async () => {
     await createUser(s, { email: 'target@alpha.test', role: 'rep', teamId });
     for (let i = 0; i < 3; i++) {
       await http('POST', `${s.url}/api/v1/auth/login`, {
@@ -322,6 +322,56 @@ describe('teams, users, API keys', () => {
         })
       ).status,
     ).toBe(404);
+  });
+
+  it('PATCH /users/:id: the last active admin cannot be demoted or deactivated (409)', async () => {
+    const me = await http<{ user: { id: string } }>('GET', `${s.url}/api/v1/me`, {
+      token: s.adminToken,
+    });
+    const adminId = me.body.user.id;
+    for (const body of [{ role: 'lead' }, { role: 'rep', teamId }, { active: false }]) {
+      const refused = await http('PATCH', `${s.url}/api/v1/users/${adminId}`, {
+        token: s.adminToken,
+        body,
+      });
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({
+        error: { code: 'conflict', details: { reason: 'last_admin' } },
+      });
+    }
+    // Nothing was written: still an active admin, still signed in.
+    const still = await http<{ user: Record<string, unknown> }>('GET', `${s.url}/api/v1/me`, {
+      token: s.adminToken,
+    });
+    expect(still.body.user).toMatchObject({ role: 'admin', active: true, teamId: null });
+
+    // With a second active admin, one of the two may go; an inactive admin does not count.
+    const second = await createUser(s, { email: 'second-admin@alpha.test', role: 'admin' });
+    const third = await createUser(s, { email: 'third-admin@alpha.test', role: 'admin' });
+    expect(
+      (
+        await http('PATCH', `${s.url}/api/v1/users/${third.id}`, {
+          token: s.adminToken,
+          body: { active: false },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await http('PATCH', `${s.url}/api/v1/users/${second.id}`, {
+          token: s.adminToken,
+          body: { role: 'rep', teamId },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await http('PATCH', `${s.url}/api/v1/users/${adminId}`, {
+          token: s.adminToken,
+          body: { role: 'rep' },
+        })
+      ).status,
+    ).toBe(409);
   });
 
   it('GET /users and /teams: a team lead sees their own team only; a rep is refused', async () => {

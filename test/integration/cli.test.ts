@@ -302,6 +302,48 @@ describe('admin CLI', () => {
     expectNoStack(again);
   });
 
+  it('refuses to demote or deactivate the last active admin (exit 1); with another admin it may', async () => {
+    // The server started above made admin@pounce.test, the only admin.
+    for (const change of [
+      ['--role', 'rep'],
+      ['--active', 'false'],
+    ]) {
+      const run = await cli('users', 'update', '--email', 'admin@pounce.test', ...change);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('admin@pounce.test is the last active admin');
+      expectNoStack(run);
+    }
+    json(
+      await cli(
+        'users',
+        'create',
+        '--email',
+        'second-admin@example.com',
+        '--name',
+        'Second Admin',
+        '--password',
+        'second-password-1',
+        '--role',
+        'admin',
+        '--json',
+      ),
+    );
+    const { user } = json<{ user: { role: string } }>(
+      await cli('users', 'update', '--email', 'admin@pounce.test', '--role', 'rep', '--json'),
+    );
+    expect(user.role).toBe('rep');
+    const last = await cli(
+      'users',
+      'update',
+      '--email',
+      'second-admin@example.com',
+      '--active',
+      'false',
+    );
+    expect(last.code).toBe(1);
+    expect(last.stderr).toContain('second-admin@example.com is the last active admin');
+  });
+
   it('prints help and rejects an unknown command with exit 2', async () => {
     const help = await cli('help');
     expect(help.code).toBe(0);

@@ -61,4 +61,28 @@ describe('config', () => {
   it('rejects a non-numeric POUNCE_PORT', () => {
     expect(() => loadConfig({ env: { POUNCE_PORT: 'eighty' } })).toThrow('server.port');
   });
+
+  it('hashes passwords with scrypt N=2^17, r=8, p=1 by default', () => {
+    expect(loadConfig({}).auth.scrypt).toEqual({ N: 2 ** 17, r: 8, p: 1 });
+  });
+
+  it('trusts X-Forwarded-For only when told: off by default; true or a list of proxies from the file or POUNCE_TRUST_PROXY', () => {
+    expect(loadConfig({}).server.trustProxy).toBe(false);
+    expect(loadConfig({ file: file('{"server":{"trustProxy":true}}') }).server.trustProxy).toBe(
+      true,
+    );
+    expect(loadConfig({ env: { POUNCE_TRUST_PROXY: 'true' } }).server.trustProxy).toBe(true);
+    expect(
+      loadConfig({
+        file: file('{"server":{"trustProxy":true}}'),
+        env: { POUNCE_TRUST_PROXY: 'false' },
+      }).server.trustProxy,
+    ).toBe(false);
+    expect(
+      loadConfig({ env: { POUNCE_TRUST_PROXY: '10.0.0.0/8, loopback,fd00::1' } }).server.trustProxy,
+    ).toEqual(['10.0.0.0/8', 'loopback', 'fd00::1']);
+    for (const bad of ['yes', '10.0.0.0/33', '300.1.1.1', 'proxy.example.com']) {
+      expect(() => loadConfig({ env: { POUNCE_TRUST_PROXY: bad } })).toThrow('server.trustProxy');
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describeIssues, fieldIssues } from '../../../src/shared/validation';
+import { trustProxyFromEnv } from './proxy-address';
 import { ConfigSchema, type Config } from './schema';
 
 export class ConfigError extends Error {}
@@ -43,6 +44,7 @@ export function loadConfig(options: {
   if (port !== undefined && port !== '') server.port = /^\d+$/.test(port) ? Number(port) : port;
   if (env.POUNCE_HOST) server.host = env.POUNCE_HOST;
   if (env.POUNCE_DATA_DIR) server.dataDir = env.POUNCE_DATA_DIR;
+  if (env.POUNCE_TRUST_PROXY) server.trustProxy = trustProxyFromEnv(env.POUNCE_TRUST_PROXY);
   // The sealing key's file is often a mounted secret: its path comes from the environment.
   const sources = { ...(merged.sources as Record<string, unknown> | undefined) };
   if (env.POUNCE_SOURCES_KEY_FILE) sources.keyFile = env.POUNCE_SOURCES_KEY_FILE;

@@ -3,12 +3,14 @@ import { isCountryCode } from '../../../src/shared/countries';
 import { isIanaTimeZone } from '../../../src/shared/timezones';
 import { DISPOSITIONS } from '../../../src/shared/dispositions';
 import { playbookFromConfig } from '../lifecycle/playbook-config';
+import { DEFAULT_SCRYPT } from '../auth/password';
+import { isProxyAddress } from './proxy-address';
 
 /*
  * The sync-server configuration: one schema, every key with a default and a one-line doc.
  * Sources, later wins: defaults < config file (JSON, `--config` or POUNCE_CONFIG) < environment
- * (POUNCE_PORT, POUNCE_HOST, POUNCE_DATA_DIR). Unknown keys are errors, so a typo stops start-up
- * with the key's name instead of silently using a default.
+ * (POUNCE_PORT, POUNCE_HOST, POUNCE_DATA_DIR, POUNCE_TRUST_PROXY). Unknown keys are errors, so a
+ * typo stops start-up with the key's name instead of silently using a default.
  */
 
 const regex = z.string().refine((pattern) => {
@@ -21,10 +23,18 @@ const regex = z.string().refine((pattern) => {
 }, 'is not a valid regular expression');
 
 const rateRule = z.strictObject({
-  /** Failed attempts allowed per window. */
+  /** Attempts allowed per window. */
   max: z.number().int().min(1),
   windowSeconds: z.number().int().min(1),
 });
+
+/** A proxy to trust: an IP address, a CIDR range, or loopback / linklocal / uniquelocal. */
+const proxyAddress = z
+  .string()
+  .refine(
+    isProxyAddress,
+    'must be an IP address, a CIDR range or one of loopback, linklocal, uniquelocal',
+  );
 
 const ServerSchema = z
   .strictObject({
@@ -34,8 +44,11 @@ const ServerSchema = z
     port: z.number().int().min(0).max(65535).default(8787),
     /** Folder for the SQLite database. */
     dataDir: z.string().min(1).default('./data'),
-    /** Trust X-Forwarded-For from a reverse proxy (for per-address login limits). */
-    trustProxy: z.boolean().default(false),
+    /**
+     * Read the client's address from X-Forwarded-For (only behind a reverse proxy): true, or just
+     * from these proxies (addresses, CIDR ranges). Env POUNCE_TRUST_PROXY: "true" or a comma list.
+     */
+    trustProxy: z.union([z.boolean(), z.array(proxyAddress).min(1)]).default(false),
   })
   .prefault({});
 
@@ -55,15 +68,19 @@ const AuthSchema = z
           .int()
           .min(1024)
           .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
-          .default(2 ** 15),
-        r: z.number().int().min(1).max(32).default(8),
-        p: z.number().int().min(1).max(16).default(1),
+          .default(DEFAULT_SCRYPT.N),
+        r: z.number().int().min(1).max(32).default(DEFAULT_SCRYPT.r),
+        p: z.number().int().min(1).max(16).default(DEFAULT_SCRYPT.p),
       })
       .prefault({}),
-    /** Failed logins allowed per account and per client address. */
+    /** Sign-in throttling (docs/api.md, "Sign-in throttling"). */
     loginLimit: z
       .strictObject({
-        perAccount: rateRule.default({ max: 10, windowSeconds: 900 }),
+        /** Failed sign-ins one address may make at one account per window. */
+        perAccountAndAddress: rateRule.default({ max: 10, windowSeconds: 900 }),
+        /** Failed sign-ins at one account from all addresses; past it each address gets one try. */
+        perAccount: rateRule.default({ max: 100, windowSeconds: 900 }),
+        /** Sign-in requests (successful ones too) from one address, to any account. */
         perAddress: rateRule.default({ max: 50, windowSeconds: 900 }),
       })
       .prefault({}),

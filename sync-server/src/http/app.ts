@@ -20,6 +20,7 @@ import type { AwayService } from '../lifecycle/away';
 import type { Claims } from '../routing/claims';
 import type { Config } from '../config/schema';
 import type { Playbook } from '../../../src/shared/playbook';
+import type { RateLimitRule } from '../auth/rate-limit';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -40,7 +41,10 @@ export interface AppDeps {
   readonly boardStaticDir: string;
   readonly defaultCountry: string;
   readonly clock: () => number;
-  readonly trustProxy: boolean;
+  /** Config `server.trustProxy`: whose X-Forwarded-For names the client (`request.ip`). */
+  readonly trustProxy: Config['server']['trustProxy'];
+  /** Config `auth.loginLimit.perAddress`: sign-in requests per client address. */
+  readonly loginPerAddress: RateLimitRule;
   readonly logger: FastifyServerOptions['logger'];
   readonly health: () => Record<string, unknown>;
 }
@@ -50,7 +54,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: deps.trustProxy,
+    trustProxy: typeof deps.trustProxy === 'boolean' ? deps.trustProxy : [...deps.trustProxy],
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // Reject `__proto__` / `constructor` keys outright instead of stripping them silently.
@@ -63,7 +67,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const auth = new RequestAuth(deps.accounts);
 
   app.get('/healthz', () => ({ status: 'ok', ...deps.health() }));
-  authRoutes(app, { accounts: deps.accounts, auth });
+  authRoutes(app, { accounts: deps.accounts, auth, loginPerAddress: deps.loginPerAddress });
   adminRoutes(app, { db: deps.db, accounts: deps.accounts, auth });
   leadRoutes(app, {
     db: deps.db,

@@ -15,6 +15,23 @@ export interface LiveConnection {
 type PresenceListener = (user: UserRow, online: boolean) => void;
 
 /**
+ * Close codes of the live channel. `signedOut`: the session ended (logout, deactivation, new
+ * password); the app stops and asks for a sign-in. `rescoped`: the user's role or team changed;
+ * the app reconnects (as after any drop) and the new `hello` (for a team lead, the new team's
+ * board) follows. Closing instead of re-scoping in place keeps one path for what a socket may
+ * receive: the one every connection takes when it opens.
+ */
+export const LIVE_CLOSE = { signedOut: 4001, rescoped: 4003 } as const;
+
+/** True when what a user's sockets may receive differs between two reads of the user. */
+export function scopeChanged(
+  before: Pick<UserRow, 'role' | 'team_id'>,
+  after: Pick<UserRow, 'role' | 'team_id'>,
+): boolean {
+  return before.role !== after.role || before.team_id !== after.team_id;
+}
+
+/**
  * The live connections of this server instance, by user. A rep is online while at least one of
  * their sockets is open. Messages are serialised once and written to every socket of the user.
  */
@@ -109,7 +126,10 @@ export class LiveHub implements Presence, LeadNotifier {
     this.sendToUser(userId, { type: 'poke' });
   }
 
-  /** Closes the sockets opened with a session (on logout) or by a user (deactivated). */
+  /**
+   * Closes the sockets opened with a session (on logout) or by a user (deactivated: 4001; role
+   * or team changed: 4003, see LIVE_CLOSE).
+   */
   disconnect(match: { sessionId?: string; userId?: string }, code: number, reason: string): void {
     for (const set of this.byUser.values()) {
       for (const conn of set) {

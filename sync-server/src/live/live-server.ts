@@ -12,7 +12,7 @@ import {
 import { bearerToken } from '../auth/tokens';
 import { toUser } from '../domain/mappers';
 import type { SessionWithUser } from '../repos/sessions';
-import type { LiveConnection, LiveHub } from './hub';
+import { LIVE_CLOSE, scopeChanged, type LiveConnection, type LiveHub } from './hub';
 
 export interface LiveServerOptions {
   readonly hub: LiveHub;
@@ -59,10 +59,13 @@ export function attachLiveServer(server: Server, options: LiveServerOptions): { 
       if (!alive) return ws.terminate();
       alive = false;
       // The session may have ended elsewhere (the admin CLI deactivated the user, another server
-      // instance logged them out): re-check it at every heartbeat.
+      // instance logged them out), or the user's role or team changed there: re-check it at
+      // every heartbeat.
       options.authenticate(token).then(
         (still) => {
-          if (!still) ws.close(4001, 'session ended');
+          if (!still) ws.close(LIVE_CLOSE.signedOut, 'session ended');
+          else if (scopeChanged(auth.user, still.user))
+            ws.close(LIVE_CLOSE.rescoped, 'role or team changed');
         },
         () => undefined,
       );

@@ -21,6 +21,24 @@ export async function updateUser(db: Db, id: string, patch: UserUpdate): Promise
   await db.updateTable('users').set(patch).where('id', '=', id).execute();
 }
 
+/**
+ * Swaps a password hash for a stronger one of the same password, unless the hash changed since
+ * it was read (a new password set meanwhile wins). Sessions stay: the password is the same.
+ */
+export async function replacePasswordHash(
+  db: Db,
+  id: string,
+  from: string,
+  to: string,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_hash: to })
+    .where('id', '=', id)
+    .where('password_hash', '=', from)
+    .execute();
+}
+
 export function listUsers(db: Db, filter: { teamId?: string } = {}): Promise<UserRow[]> {
   let q = db.selectFrom('users').selectAll();
   if (filter.teamId !== undefined) q = q.where('team_id', '=', filter.teamId);

@@ -6,11 +6,11 @@ import type {
   UpdateUserInput,
   User,
 } from '../../../src/shared/user';
-import { decoyHash, hashPassword, verifyPassword } from '../auth/password';
+import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../auth/password';
 import { FailureLimiter } from '../auth/rate-limit';
 import type { Config } from '../config/schema';
 import { hashSecret, newSecret } from '../auth/tokens';
-import type { TeamRow, UserUpdate } from '../db/schema';
+import type { TeamRow, UserRow, UserUpdate } from '../db/schema';
 import type { WriteQueue } from '../db/write-queue';
 import { toTeam, toUser } from '../domain/mappers';
 import { ApiError } from '../errors';
@@ -29,6 +29,7 @@ import {
   findUserByEmail,
   findUserById,
   insertUser,
+  replacePasswordHash,
   updateUser,
 } from '../repos/users';
 import type { Dispatcher } from '../routing/dispatcher';
@@ -41,6 +42,8 @@ export interface AccountsDeps {
   /** The `auth` section of the config: scrypt cost, session lifetime, login limits. */
   readonly auth: Config['auth'];
   readonly onSessionsEnded?: (match: { sessionId?: string; userId?: string }) => void;
+  /** A user's role or team changed: what their live sockets may receive changes with it. */
+  readonly onScopeChanged?: (userId: string) => void;
 }
 
 export interface LoginResult {
@@ -53,50 +56,76 @@ export interface LoginResult {
  * the HTTP API and the admin CLI.
  */
 export class Accounts {
+  private readonly perPair: FailureLimiter;
   private readonly perAccount: FailureLimiter;
-  private readonly perAddress: FailureLimiter;
 
   constructor(private readonly deps: AccountsDeps) {
+    this.perPair = new FailureLimiter(deps.auth.loginLimit.perAccountAndAddress, deps.clock);
     this.perAccount = new FailureLimiter(deps.auth.loginLimit.perAccount, deps.clock);
-    this.perAddress = new FailureLimiter(deps.auth.loginLimit.perAddress, deps.clock);
   }
 
-  /** Signs in; throws 401 on bad credentials and 429 while an account or address is throttled. */
+  /**
+   * Signs in; throws 401 on bad credentials and 429 while this address is throttled at this
+   * account. Failures count per (account, address), so guesses from one address never lock the
+   * real user out from theirs; past `perAccount` failures from everywhere (guesses spread over
+   * many addresses) each address gets one failed try per window. Each attempt is counted before
+   * the KDF runs and given back when it succeeds, so a parallel burst cannot outrun the count.
+   * A hash made with weaker parameters than the config's is replaced on the way.
+   */
   async login(email: string, password: string, address: string): Promise<LoginResult> {
-    const accountKey = email.toLowerCase();
-    const wait = Math.max(
-      this.perAccount.retryAfter(accountKey),
-      this.perAddress.retryAfter(address),
+    const account = email.toLowerCase();
+    const pair = `${account}\n${address}`;
+    // Synchronous up to here: every attempt of a burst is counted before any of them hashes.
+    const underAttack = this.perAccount.exhausted(account);
+    const wait = this.perPair.reserve(
+      pair,
+      underAttack ? 1 : this.deps.auth.loginLimit.perAccountAndAddress.max,
     );
     if (wait > 0) {
       throw new ApiError(429, 'rate_limited', `too many failed sign-ins; try again in ${wait} s`, {
         retryAfterSeconds: wait,
       });
     }
-    const user = await findUserByEmail(this.deps.db, accountKey);
-    // Verify against a decoy when the account is unknown, so timing does not reveal which exist.
-    const ok = await verifyPassword(
-      password,
-      user?.password_hash ?? (await decoyHash(this.deps.auth.scrypt)),
-    );
-    if (!user || !ok || Number(user.active) !== 1) {
-      this.perAccount.recordFailure(accountKey);
-      this.perAddress.recordFailure(address);
-      throw ApiError.unauthorized('wrong email or password');
+    this.perAccount.record(account);
+    let result: LoginResult | null;
+    try {
+      result = await this.signIn(account, password);
+    } catch (error) {
+      // Not a wrong password (the database failed): the attempt does not count against anyone.
+      this.perPair.release(pair);
+      this.perAccount.release(account);
+      throw error;
     }
-    this.perAccount.reset(accountKey);
+    if (!result) throw ApiError.unauthorized('wrong email or password');
+    this.perPair.reset(pair);
+    this.perAccount.release(account);
+    return result;
+  }
+
+  /** Checks the password and opens a session; null for wrong credentials or an inactive user. */
+  private async signIn(account: string, password: string): Promise<LoginResult | null> {
+    const params = this.deps.auth.scrypt;
+    const user = await findUserByEmail(this.deps.db, account);
+    // Verify against a decoy when the account is unknown, so timing does not reveal which exist.
+    const ok = await verifyPassword(password, user?.password_hash ?? (await decoyHash(params)));
+    if (!user || !ok || Number(user.active) !== 1) return null;
+    // The one moment the password is at hand: bring an old hash up to the current parameters.
+    const rehashed = needsRehash(user.password_hash, params)
+      ? await hashPassword(password, params)
+      : null;
     const token = newSecret('session');
     const now = this.deps.clock();
-    await this.deps.writes.run(({ trx }) =>
-      insertSession(trx, {
+    await this.deps.writes.run(async ({ trx }) => {
+      if (rehashed !== null) await replacePasswordHash(trx, user.id, user.password_hash, rehashed);
+      await insertSession(trx, {
         id: uuidv7(),
         user_id: user.id,
         token_hash: hashSecret(token),
         created_at: now,
         expires_at: now + this.deps.auth.sessionTtlHours * 3_600_000,
         revoked_at: null,
-      }),
-    );
+      });
+    });
     return { token, user: toUser(user) };
   }
 
@@ -181,6 +210,7 @@ export class Accounts {
       const { trx } = ctx;
       const current = await findUserById(trx, id);
       if (!current) throw ApiError.notFound('user');
+      await this.keepAnAdmin(trx, current, input);
       if (input.teamId !== undefined) await this.requireTeam(trx, input.teamId);
       const now = this.deps.clock();
       const patch: UserUpdate = { updated_at: now };
@@ -199,10 +229,31 @@ export class Accounts {
       // Any change can make this rep eligible (back to receiving, more capacity, new team).
       if (row.team_id && row.role === 'rep' && Number(row.active) === 1)
         await this.deps.dispatcher.drainWithin(ctx, row.team_id);
-      return { row, endSessions: deactivated || passwordHash !== undefined };
+      const rescoped = row.role !== current.role || row.team_id !== current.team_id;
+      return { row, endSessions: deactivated || passwordHash !== undefined, rescoped };
     });
+    // After the commit: sockets closed for a change that might still roll back would be wrong.
     if (updated.endSessions) this.deps.onSessionsEnded?.({ userId: id });
+    else if (updated.rescoped) this.deps.onScopeChanged?.(id);
     return toUser(updated.row);
+  }
+
+  /**
+   * Refuses (409) to demote or deactivate the last active admin: nobody could manage users
+   * any more, and a restart with POUNCE_ADMIN_EMAIL could not create a new one (the email is
+   * taken). Runs inside the write, so two admins demoting each other cannot both succeed.
+   */
+  private async keepAnAdmin(db: Db, current: UserRow, input: UpdateUserInput): Promise<void> {
+    if (current.role !== 'admin' || Number(current.active) !== 1) return;
+    const demoted = input.role !== undefined && input.role !== 'admin';
+    if (!demoted && input.active !== false) return;
+    if ((await countActiveAdmins(db)) > 1) return;
+    throw new ApiError(
+      409,
+      'conflict',
+      `${current.email} is the last active admin; make another user admin first`,
+      { reason: 'last_admin' },
+    );
   }
 
   async createApiKey(

@@ -1,7 +1,10 @@
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION } from '../../../../src/shared/sync-protocol';
 import { LoginRequestSchema, UpdateMeSchema } from '../../../../src/shared/user';
+import type { RateLimitRule } from '../../auth/rate-limit';
 import { toUser } from '../../domain/mappers';
+import { ApiError } from '../../errors';
 import type { Accounts } from '../../services/accounts';
 import { incompatibleProtocol } from '../../sync/sync-service';
 import type { RequestAuth } from '../auth';
@@ -9,17 +12,47 @@ import { parseOr422 } from '../validate';
 
 export function authRoutes(
   app: FastifyInstance,
-  deps: { accounts: Accounts; auth: RequestAuth },
+  deps: { accounts: Accounts; auth: RequestAuth; loginPerAddress: RateLimitRule },
 ): void {
-  app.post('/api/v1/auth/login', async (request) => {
-    // An app that says which sync protocol it speaks learns "update" at sign-in, before it
-    // stores a session it could not use. Clients that send no header (scripts, curl) may sign in.
-    const protocol = request.headers[SYNC_PROTOCOL_HEADER];
-    if (protocol !== undefined && protocol !== String(SYNC_PROTOCOL_VERSION)) {
-      throw incompatibleProtocol(protocol);
-    }
-    const { email, password } = parseOr422(LoginRequestSchema, request.body);
-    return deps.accounts.login(email, password, request.ip);
+  // Its own scope: the per-address request limit (@fastify/rate-limit) covers sign-in only. It
+  // counts every sign-in request, successful ones too, when it arrives (before the body is read
+  // or a password hashed), so it also bounds the KDF work one address can ask of the server.
+  // The per-account limits are the Accounts service's (they need to know the outcome).
+  void app.register(async (scope) => {
+    await scope.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) => {
+        const wait = Math.max(1, Math.ceil(context.ttl / 1000));
+        return new ApiError(
+          429,
+          'rate_limited',
+          `too many sign-ins from this address; try again in ${wait} s`,
+          { retryAfterSeconds: wait },
+        );
+      },
+    });
+    scope.post(
+      '/api/v1/auth/login',
+      {
+        config: {
+          rateLimit: {
+            max: deps.loginPerAddress.max,
+            timeWindow: deps.loginPerAddress.windowSeconds * 1000,
+          },
+        },
+      },
+      async (request) => {
+        // An app that says which sync protocol it speaks learns "update" at sign-in, before it
+        // stores a session it could not use. Clients that send no header (scripts, curl) may
+        // sign in.
+        const protocol = request.headers[SYNC_PROTOCOL_HEADER];
+        if (protocol !== undefined && protocol !== String(SYNC_PROTOCOL_VERSION)) {
+          throw incompatibleProtocol(protocol);
+        }
+        const { email, password } = parseOr422(LoginRequestSchema, request.body);
+        return deps.accounts.login(email, password, request.ip);
+      },
+    );
   });
 
   app.post('/api/v1/auth/logout', async (request, reply) => {
