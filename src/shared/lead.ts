@@ -71,7 +71,16 @@ export function leadDateProblem(ms: number, now: number): string | null {
  */
 export const SENT_RECEIVED_AT_FIELD = 'receivedAt as sent';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+/**
+ * Text a lead may carry: no NUL and no lone UTF-16 surrogate. SQLite would store either as given
+ * and write invalid UTF-8 into the sync JSON (the rep's app shows mojibake), and PostgreSQL
+ * refuses both: refused here, naming the field, instead of a 500 there.
+ */
+const BROKEN_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const WELL_FORMED = 'must be text without NUL characters or broken Unicode';
+export const isWellFormedText = (value: string): boolean => !BROKEN_TEXT.test(value);
+const wellFormed = () => z.string().refine(isWellFormedText, WELL_FORMED);
+const text = (max: number) => wellFormed().trim().min(1, 'must not be empty').max(max);
 const isoDate = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
 
 export const SignalInputSchema = z.strictObject({
@@ -91,8 +100,8 @@ export const LeadInputShape = z.strictObject({
   name: text(200).optional(),
   firstName: text(100).optional(),
   lastName: text(100).optional(),
-  email: z.string().trim().max(254).pipe(z.email('must be an email address')).optional(),
-  phone: z.string().trim().min(3, 'is too short').max(40).optional(),
+  email: wellFormed().trim().max(254).pipe(z.email('must be an email address')).optional(),
+  phone: wellFormed().trim().min(3, 'is too short').max(40).optional(),
   company: text(200).optional(),
   title: text(200).optional(),
   country: z
@@ -108,12 +117,12 @@ export const LeadInputShape = z.strictObject({
     .max(64)
     .refine(isIanaTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin')
     .optional(),
-  message: z.string().trim().max(LIMITS.maxMessageLength).optional(),
+  message: wellFormed().trim().max(LIMITS.maxMessageLength).optional(),
   signals: z.array(SignalInputSchema).max(LIMITS.maxSignals).optional(),
   fields: z
     .record(
-      z.string().min(1).max(LIMITS.maxFieldKeyLength),
-      z.string().max(LIMITS.maxFieldValueLength),
+      wellFormed().min(1).max(LIMITS.maxFieldKeyLength),
+      wellFormed().max(LIMITS.maxFieldValueLength),
     )
     .refine((f) => Object.keys(f).length <= LIMITS.maxFields, `at most ${LIMITS.maxFields} fields`)
     .optional(),
