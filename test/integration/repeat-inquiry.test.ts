@@ -85,6 +85,14 @@ async function eventsOf(w: World, leadId: string) {
   return res.body.events;
 }
 
+/** The lead as the admin reads it (intake answers a repeat with the id only). */
+async function leadOf(w: World, leadId: string): Promise<LeadBody['lead']> {
+  const res = await http<LeadBody>('GET', `${w.s.url}/api/v1/leads/${leadId}`, {
+    token: w.s.adminToken,
+  });
+  return res.body.lead;
+}
+
 async function count(w: World): Promise<number> {
   const res = await http<{ leads: unknown[] }>('GET', `${w.s.url}/api/v1/leads?limit=200`, {
     token: w.s.adminToken,
@@ -112,10 +120,11 @@ describe('repeat inquiries', () => {
       }),
     );
     expect(again.status).toBe(200);
-    expect(again.body.repeatInquiry).toBe(true);
-    expect(again.body.lead.id).toBe(leadId);
-    expect(again.body.lead.inquiries).toBe(2);
-    expect(again.body.lead.score).toBeGreaterThan(first.body.lead.score);
+    // The sender learns the lead's id, never its fields (an API key writes, it does not read).
+    expect(again.body).toEqual({ lead: { id: leadId }, repeatInquiry: true });
+    const joined = await leadOf(w, leadId);
+    expect(joined.inquiries).toBe(2);
+    expect(joined.score).toBeGreaterThan(first.body.lead.score);
     expect(await count(w)).toBe(1);
 
     const alert = await w.live.next((m) => m.type === 'lead.alert' && m.kind === 'asked_again');
@@ -171,7 +180,8 @@ describe('repeat inquiries', () => {
 
     now = T0 + DAY;
     const again = await post(w, ada({ message: 'We changed our mind, call me.' }));
-    expect(again.body.lead).toMatchObject({ id: leadId, status: 'working', assignedTo: w.rep.id });
+    expect(again.body).toEqual({ lead: { id: leadId }, repeatInquiry: true });
+    expect(await leadOf(w, leadId)).toMatchObject({ status: 'working', assignedTo: w.rep.id });
     const inquiry = (await eventsOf(w, leadId)).find((e) => e.type === 'inquiry');
     expect(inquiry?.data['reopenedFrom']).toBe('closed');
     await w.live.next((m) => m.type === 'lead.alert' && m.kind === 'asked_again');
@@ -214,9 +224,10 @@ describe('repeat inquiries', () => {
       title: 'CEO',
       signals: [{ type: 'demo_request' }],
     });
-    expect(hot.body).toMatchObject({
-      repeatInquiry: true,
-      lead: { id: cold.body.lead.id, status: 'assigned', assignedTo: w.rep.id },
+    expect(hot.body).toEqual({ repeatInquiry: true, lead: { id: cold.body.lead.id } });
+    expect(await leadOf(w, cold.body.lead.id)).toMatchObject({
+      status: 'assigned',
+      assignedTo: w.rep.id,
     });
     await w.live.next((m) => m.type === 'lead.assigned' && m.lead.id === cold.body.lead.id);
   });

@@ -46,6 +46,8 @@ export interface WebhookAnswer {
     readonly status: DeliveryStatus;
     readonly leadId: string | null;
     readonly issues?: readonly FieldIssue[];
+    /** The same person asked again: the inquiry joined their lead (`leadId`). */
+    readonly repeatInquiry?: true;
   };
 }
 
@@ -314,9 +316,16 @@ export class WebhookIntake {
       });
       const record = result.created
         ? row('accepted', result.lead.id)
-        : row('duplicate', result.lead.id, 'the lead exists (same externalId)');
+        : row(
+            'duplicate',
+            result.lead.id,
+            result.repeatInquiry === true
+              ? 'a repeat inquiry: joined the lead of the same person'
+              : 'the lead exists (same externalId)',
+          );
       await insertDelivery(ctx.trx, record);
-      return answer(result.created ? 201 : 200, record);
+      // Like POST /api/v1/leads, the sender learns the lead's id, never its fields.
+      return answer(result.created ? 201 : 200, record, result.repeatInquiry === true);
     });
   }
 
@@ -413,8 +422,17 @@ export class WebhookIntake {
 function answer(
   status: 200 | 201,
   record: { id: string; status: DeliveryStatus; lead_id: string | null },
+  repeatInquiry = false,
 ): WebhookAnswer {
-  return { status, delivery: { id: record.id, status: record.status, leadId: record.lead_id } };
+  return {
+    status,
+    delivery: {
+      id: record.id,
+      status: record.status,
+      leadId: record.lead_id,
+      ...(repeatInquiry && { repeatInquiry: true as const }),
+    },
+  };
 }
 
 const EMPTY = Buffer.alloc(0);

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { LEAD_STATUSES, leadInputSchema } from '../../../../src/shared/lead';
+import { LEAD_STATUSES, leadInputSchema, type Lead } from '../../../../src/shared/lead';
 import { toLead, toTimelineEntry } from '../../domain/mappers';
 import { ApiError } from '../../errors';
-import type { IntakeService } from '../../intake/intake-service';
+import type { IntakeResult, IntakeService } from '../../intake/intake-service';
 import type { Db } from '../../repos/db-types';
 import { listLeadEvents } from '../../repos/lead-events';
 import { findVisibleLead, listLeads } from '../../repos/leads';
@@ -78,13 +78,8 @@ export function leadRoutes(app: FastifyInstance, deps: LeadRouteDeps): void {
     const header = request.headers['idempotency-key'];
     const idempotencyKey = header === undefined ? null : parseIdempotencyKey(header);
     const input = parseOr422(leadSchema, request.body);
-    const { lead, created, repeatInquiry } = await deps.intake.submit(input, {
-      originId: apiKey.id,
-      idempotencyKey,
-    });
-    return reply
-      .status(created ? 201 : 200)
-      .send(repeatInquiry ? { lead, repeatInquiry } : { lead });
+    const result = await deps.intake.submit(input, { originId: apiKey.id, idempotencyKey });
+    return reply.status(result.created ? 201 : 200).send(intakeAnswer(result));
   });
 
   app.get('/api/v1/leads', async (request) => {
@@ -124,6 +119,25 @@ export function leadRoutes(app: FastifyInstance, deps: LeadRouteDeps): void {
       events: events.map(toTimelineEntry),
     };
   });
+}
+
+/**
+ * What the sender is told. An API key is a write credential: a new lead is answered with itself
+ * (what the sender just sent, scored and routed), but a lead that existed before (a duplicate,
+ * or the same person asking again) only by its id, since its fields may come from other senders
+ * and its status and rep are the sales team's business. Posting someone's email must never read
+ * their lead back.
+ */
+export function intakeAnswer(result: IntakeResult):
+  | { lead: Lead }
+  | { lead: { id: string }; duplicate: true }
+  | {
+      lead: { id: string };
+      repeatInquiry: true;
+    } {
+  if (result.created) return { lead: result.lead };
+  const lead = { id: result.lead.id };
+  return result.repeatInquiry === true ? { lead, repeatInquiry: true } : { lead, duplicate: true };
 }
 
 function parseIdempotencyKey(header: string | string[]): string {
