@@ -3,6 +3,7 @@ import { uuidv7 } from '../../src/shared/ids';
 import type { Mutation } from '../../src/shared/sync-protocol';
 import { http } from '../helpers/http';
 import { LiveClient } from '../helpers/live-client';
+import { pullAll } from '../helpers/sync-client';
 import {
   createApiKey,
   createTeam,
@@ -230,5 +231,70 @@ describe('repeat inquiries', () => {
       assignedTo: w.rep.id,
     });
     await w.live.next((m) => m.type === 'lead.assigned' && m.lead.id === cold.body.lead.id);
+  });
+
+  it('150 repeat inquiries keep the lead bounded: oldest signals and inquiries folded into counts', async () => {
+    const w = await setup();
+    const types = Array.from({ length: 60 }, (_, i) => (i === 0 ? 'demo_request' : `topic_${i}`));
+    const message = 'Please call me back about pricing. '.repeat(30).slice(0, 1000);
+    const body = (n: number) =>
+      ada({
+        externalId: `loop-${n}`,
+        message,
+        signals: Array.from({ length: 50 }, (_, k) => ({ type: types[(n * 50 + k) % 60] })),
+        fields: Object.fromEntries(
+          Array.from({ length: 50 }, (_, k) => [`field_${n}_${k}`, 'v'.repeat(100)]),
+        ),
+      });
+    const first = await post(w, body(0));
+    expect(first.status).toBe(201);
+    const leadId = first.body.lead.id;
+    for (let n = 1; n <= 150; n++) {
+      now += 60_000;
+      const res = await post(w, body(n));
+      expect(res.status).toBe(200);
+    }
+
+    const { changes } = await pullAll(w.s.url, w.rep.token);
+    const change = changes.find((c) => c.type === 'lead' && c.lead.id === leadId);
+    if (change?.type !== 'lead') throw new Error('the lead is not in the pull');
+    // 7,550 signals, 7,550 fields and 150 inquiry events were sent; what the rep gets is bounded.
+    expect(JSON.stringify(change).length).toBeLessThan(64 * 1024);
+    const lead = change.lead as unknown as {
+      inquiries: number;
+      signals: { type: string; at: string }[];
+      fields: Record<string, string>;
+    };
+    expect(lead.inquiries).toBe(151);
+    expect(lead.signals.length).toBeLessThanOrEqual(50);
+    expect(Object.keys(lead.fields).length).toBe(50);
+    // The freshest kept, no more of a type than scoring reads; the score never drops for it.
+    const perType = new Map<string, number>();
+    for (const sg of lead.signals) perType.set(sg.type, (perType.get(sg.type) ?? 0) + 1);
+    expect(Math.max(...perType.values())).toBeLessThanOrEqual(3);
+    expect(lead.signals.every((sg) => sg.at === new Date(now).toISOString())).toBe(true);
+    expect((change.lead as unknown as { score: number }).score).toBeGreaterThanOrEqual(
+      first.body.lead.score,
+    );
+
+    const timeline = change.timeline as { type: string; data: Record<string, unknown> }[];
+    const inquiries = timeline.filter((e) => e.type === 'inquiry');
+    expect(inquiries).toHaveLength(20);
+    expect(inquiries.map((e) => e.data['inquiry'])).toEqual(
+      Array.from({ length: 20 }, (_, i) => 132 + i),
+    );
+    const folds = timeline.filter((e) => e.type === 'inquiries_folded');
+    expect(folds).toHaveLength(1);
+    expect(folds[0]?.data).toMatchObject({ inquiries: 130 });
+    // Every signal sent is either kept or counted as folded.
+    const folded = [folds[0]?.data, ...inquiries.map((e) => e.data)].reduce(
+      (sum, d) => sum + (typeof d?.['signalsFolded'] === 'number' ? d['signalsFolded'] : 0),
+      0,
+    );
+    expect(folded + lead.signals.length).toBe(151 * 50);
+    // The fold sits where the folded inquiries were: right after the lead's own first events.
+    expect(timeline.findIndex((e) => e.type === 'inquiries_folded')).toBeLessThan(
+      timeline.findIndex((e) => e.type === 'inquiry'),
+    );
   });
 });
