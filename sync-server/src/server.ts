@@ -181,6 +181,7 @@ export async function startServer(
     boardStaticDir:
       config.board.staticDir === null ? DEFAULT_BOARD_DIR : resolve(config.board.staticDir),
     defaultCountry: config.intake.defaultCountry,
+    intakeRateLimit: config.intake.rateLimit,
     clock,
     trustProxy: config.server.trustProxy,
     logger: options.logger,

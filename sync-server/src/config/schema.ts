@@ -77,6 +77,14 @@ const IntakeSchema = z
       .string()
       .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 code')
       .default('US'),
+    /** Leads one API key may post per window (POST /api/v1/leads; 429 + Retry-After); null: off. */
+    rateLimit: z
+      .strictObject({
+        max: z.number().int().min(1).max(1_000_000),
+        windowSeconds: z.number().int().min(1).max(3600),
+      })
+      .nullable()
+      .default({ max: 1000, windowSeconds: 10 }),
   })
   .prefault({});
 

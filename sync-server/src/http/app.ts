@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { IntakeService } from '../intake/intake-service';
 import type { Db } from '../repos/db-types';
@@ -39,6 +40,8 @@ export interface AppDeps {
   /** Where the built wallboard page is (config `board.staticDir`, resolved). */
   readonly boardStaticDir: string;
   readonly defaultCountry: string;
+  /** Leads one API key may post per window (config `intake.rateLimit`). */
+  readonly intakeRateLimit: Config['intake']['rateLimit'];
   readonly clock: () => number;
   readonly trustProxy: boolean;
   readonly logger: FastifyServerOptions['logger'];
@@ -60,17 +63,25 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // JSON everywhere: without this, a text/plain body would reach handlers as a string.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
+  // Only routes that ask for it (`config.rateLimit`) are limited: the intake, per API key.
+  void app.register(rateLimit, { global: false });
   const auth = new RequestAuth(deps.accounts);
 
   app.get('/healthz', () => ({ status: 'ok', ...deps.health() }));
   authRoutes(app, { accounts: deps.accounts, auth });
   adminRoutes(app, { db: deps.db, accounts: deps.accounts, auth });
-  leadRoutes(app, {
-    db: deps.db,
-    auth,
-    intake: deps.intake,
-    defaultCountry: deps.defaultCountry,
-    clock: deps.clock,
+  // In a plugin of its own, so its routes are declared after the limiter has loaded (a route
+  // declared before would not see `config.rateLimit`).
+  void app.register((scope, _options, done) => {
+    leadRoutes(scope, {
+      db: deps.db,
+      auth,
+      intake: deps.intake,
+      defaultCountry: deps.defaultCountry,
+      clock: deps.clock,
+      rateLimit: deps.intakeRateLimit,
+    });
+    done();
   });
   syncRoutes(app, { auth, sync: deps.sync, leadActions: deps.leadActions });
   sourceRoutes(app, { auth, sources: deps.sources, webhooks: deps.webhooks });
