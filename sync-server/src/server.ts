@@ -184,6 +184,7 @@ export async function startServer(
     intakeRateLimit: config.intake.rateLimit,
     clock,
     trustProxy: config.server.trustProxy,
+    timeouts: config.server.timeouts,
     logger: options.logger,
     health: () => ({
       online: hub.onlineCount(),

@@ -26,6 +26,32 @@ const rateRule = z.strictObject({
   windowSeconds: z.number().int().min(1),
 });
 
+/**
+ * HTTP timeouts, so a client that trickles its request (slow-loris) or goes silent cannot hold a
+ * connection for minutes. A live WebSocket is exempt once upgraded (ws clears the socket's
+ * timeout; its heartbeat watches it instead).
+ */
+const TimeoutsSchema = z
+  .strictObject({
+    /** The request line and headers must arrive within this many seconds. */
+    headersSeconds: z.number().min(0.05).max(600).default(20),
+    /** The whole request, body included (1 MiB at most), within this many seconds. */
+    requestSeconds: z.number().min(0.05).max(3600).default(60),
+    /** A connection with no bytes either way for this many seconds is closed. */
+    idleSeconds: z.number().min(0.05).max(3600).default(60),
+    /** An idle keep-alive connection waits this long for its next request (above a proxy's idle). */
+    keepAliveSeconds: z.number().min(0.05).max(600).default(72),
+    /** Requests one keep-alive connection may carry before it is closed; 0: any number. */
+    maxRequestsPerSocket: z.number().int().min(0).max(1_000_000).default(1000),
+    /** How often the header and request deadlines are checked, ms (Node's default is 30 s). */
+    checkIntervalMs: z.number().int().min(10).max(30_000).default(1000),
+  })
+  .prefault({})
+  .refine((t) => t.headersSeconds <= t.requestSeconds, {
+    message: 'headersSeconds must not be above requestSeconds',
+    path: ['headersSeconds'],
+  });
+
 const ServerSchema = z
   .strictObject({
     /** Address to listen on; 0.0.0.0 to accept reps on other machines. */
@@ -36,6 +62,7 @@ const ServerSchema = z
     dataDir: z.string().min(1).default('./data'),
     /** Trust X-Forwarded-For from a reverse proxy (for per-address login limits). */
     trustProxy: z.boolean().default(false),
+    timeouts: TimeoutsSchema,
   })
   .prefault({});
 

@@ -1,5 +1,10 @@
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyHttpOptions,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
+import type { Server } from 'node:http';
 import type { IntakeService } from '../intake/intake-service';
 import type { Db } from '../repos/db-types';
 import type { Accounts } from '../services/accounts';
@@ -44,6 +49,8 @@ export interface AppDeps {
   readonly intakeRateLimit: Config['intake']['rateLimit'];
   readonly clock: () => number;
   readonly trustProxy: boolean;
+  /** Against slow or silent clients (config `server.timeouts`). */
+  readonly timeouts: Config['server']['timeouts'];
   readonly logger: FastifyServerOptions['logger'];
   readonly health: () => Record<string, unknown>;
 }
@@ -54,6 +61,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     logger: deps.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: deps.trustProxy,
+    ...httpTimeouts(deps.timeouts),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // Reject `__proto__` / `constructor` keys outright instead of stripping them silently.
@@ -99,4 +107,25 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     log: (message) => app.log.warn(message),
   });
   return app;
+}
+
+/**
+ * Fastify's timeouts and Node's header deadline and its check interval (which fastify passes on
+ * through `http`). A request past its deadline is answered 408 and its connection closed.
+ */
+function httpTimeouts(t: Config['server']['timeouts']): FastifyServerOptions & {
+  http: NonNullable<FastifyHttpOptions<Server>['http']>;
+} {
+  const ms = (seconds: number) => Math.round(seconds * 1000);
+  return {
+    connectionTimeout: ms(t.idleSeconds),
+    keepAliveTimeout: ms(t.keepAliveSeconds),
+    requestTimeout: ms(t.requestSeconds),
+    maxRequestsPerSocket: t.maxRequestsPerSocket,
+    http: {
+      headersTimeout: ms(t.headersSeconds),
+      requestTimeout: ms(t.requestSeconds),
+      connectionsCheckingInterval: t.checkIntervalMs,
+    },
+  };
 }
