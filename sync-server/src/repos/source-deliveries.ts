@@ -35,6 +35,25 @@ export function findSettledDelivery(
     .executeTakeFirst();
 }
 
+/**
+ * The first delivery with this sender id whose sender was verified (anything but
+ * `rejected_verification`: a forged request must not block the real one), if any.
+ */
+export function findVerifiedDelivery(
+  db: Db,
+  sourceId: string,
+  deliveryId: string,
+): Promise<Pick<SourceDeliveryRow, 'id' | 'status' | 'lead_id'> | undefined> {
+  return db
+    .selectFrom('source_deliveries')
+    .select(['id', 'status', 'lead_id'])
+    .where('source_id', '=', sourceId)
+    .where('delivery_id', '=', deliveryId)
+    .where('status', '!=', 'rejected_verification')
+    .orderBy('id')
+    .executeTakeFirst();
+}
+
 /** A source's deliveries, newest first; `beforeId` pages on from the previous page's last. */
 export function listDeliveries(
   db: Db,
