@@ -205,6 +205,8 @@ export const TIMELINE_TYPES = [
   'status',
   'escalation',
   'inquiry',
+  /** Older inquiry events of a lead, folded into counts (one per lead). */
+  'inquiries_folded',
   'offered',
   'offer_expired',
 ] as const;

@@ -185,9 +185,11 @@ export async function startServer(
     boardStaticDir:
       config.board.staticDir === null ? DEFAULT_BOARD_DIR : resolve(config.board.staticDir),
     defaultCountry: config.intake.defaultCountry,
+    intakeRateLimit: config.intake.rateLimit,
     clock,
     trustProxy: config.server.trustProxy,
     loginPerAddress: config.auth.loginLimit.perAddress,
+    timeouts: config.server.timeouts,
     logger: options.logger,
     health: () => ({
       online: hub.onlineCount(),

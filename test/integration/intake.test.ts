@@ -109,22 +109,71 @@ describe('POST /api/v1/leads', () => {
     expect(res.body.lead).toMatchObject({ status: 'nurture', assignedTo: null, tier: 'cold' });
   });
 
-  it('200 with the same lead when (source, externalId) was seen before', async () => {
+  it('200 with the lead id and duplicate when (source, externalId) was seen before', async () => {
     const lead = hotLead();
     const first = await postLead(s, apiKey, lead);
     const again = await postLead(s, apiKey, { ...lead, name: 'Changed Name' });
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
-    expect(again.body.lead).toEqual(first.body.lead);
+    expect(again.body).toEqual({ lead: { id: first.body.lead.id }, duplicate: true });
   });
 
-  it('200 with the same lead when the Idempotency-Key was seen before', async () => {
+  it('200 with the lead id and duplicate when the Idempotency-Key was seen before', async () => {
     const headers = { 'idempotency-key': `key-${Date.now()}` };
     const body = hotLead({ externalId: undefined });
     const first = await postLead(s, apiKey, body, headers);
     const again = await postLead(s, apiKey, body, headers);
     expect([first.status, again.status]).toEqual([201, 200]);
-    expect(again.body.lead.id).toBe(first.body.lead.id);
+    expect(again.body).toEqual({ lead: { id: first.body.lead.id }, duplicate: true });
+  });
+
+  it("an API key never reads another lead's data through a duplicate or a repeat inquiry", async () => {
+    // A lead from one sender, with everything a rep would not want a stranger to read.
+    const victim = hotLead({
+      name: 'Vera Victim',
+      company: 'Secret Mergers Ltd',
+      message: 'We are quietly selling the company, call me on my private line',
+      fields: { budget: '2.4M' },
+    });
+    const first = await postLead(s, apiKey, victim);
+    expect(first.status).toBe(201);
+    const id = first.body.lead.id;
+    const stored = first.body.lead as unknown as Record<string, unknown>;
+    expect(stored.assignedTo).toBe(rep.id);
+
+    // Another key (another integration, or a leaked one) posts what it can guess.
+    const other = await createApiKey(s, 'curious sender');
+    const probes = [
+      { name: 'x', email: victim.email, source: 'probe' },
+      { name: 'x', phone: victim.phone, source: 'probe' },
+      {
+        name: 'x',
+        email: 'probe@probe.example',
+        source: victim.source,
+        externalId: victim.externalId,
+      },
+    ];
+    const answers = [];
+    for (const probe of probes) answers.push(await postLead(s, other, probe));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(answers.map((a) => a.body)).toEqual([
+      { lead: { id }, repeatInquiry: true },
+      { lead: { id }, repeatInquiry: true },
+      { lead: { id }, duplicate: true },
+    ]);
+    const text = JSON.stringify(answers.map((a) => a.body));
+    for (const secret of [
+      'Vera Victim',
+      'Secret Mergers',
+      'private line',
+      '2.4M',
+      String(victim.phone).replace(/\D/g, '').slice(-7),
+      rep.id,
+      'assigned',
+      String(victim.email),
+    ]) {
+      expect(text).not.toContain(secret);
+    }
   });
 
   it('the same externalId posted concurrently makes one lead', async () => {

@@ -3,6 +3,7 @@ import { uuidv7 } from '../../src/shared/ids';
 import type { Mutation } from '../../src/shared/sync-protocol';
 import { http } from '../helpers/http';
 import { LiveClient } from '../helpers/live-client';
+import { pullAll } from '../helpers/sync-client';
 import {
   createApiKey,
   createTeam,
@@ -85,6 +86,14 @@ async function eventsOf(w: World, leadId: string) {
   return res.body.events;
 }
 
+/** The lead as the admin reads it (intake answers a repeat with the id only). */
+async function leadOf(w: World, leadId: string): Promise<LeadBody['lead']> {
+  const res = await http<LeadBody>('GET', `${w.s.url}/api/v1/leads/${leadId}`, {
+    token: w.s.adminToken,
+  });
+  return res.body.lead;
+}
+
 async function count(w: World): Promise<number> {
   const res = await http<{ leads: unknown[] }>('GET', `${w.s.url}/api/v1/leads?limit=200`, {
     token: w.s.adminToken,
@@ -112,10 +121,11 @@ describe('repeat inquiries', () => {
       }),
     );
     expect(again.status).toBe(200);
-    expect(again.body.repeatInquiry).toBe(true);
-    expect(again.body.lead.id).toBe(leadId);
-    expect(again.body.lead.inquiries).toBe(2);
-    expect(again.body.lead.score).toBeGreaterThan(first.body.lead.score);
+    // The sender learns the lead's id, never its fields (an API key writes, it does not read).
+    expect(again.body).toEqual({ lead: { id: leadId }, repeatInquiry: true });
+    const joined = await leadOf(w, leadId);
+    expect(joined.inquiries).toBe(2);
+    expect(joined.score).toBeGreaterThan(first.body.lead.score);
     expect(await count(w)).toBe(1);
 
     const alert = await w.live.next((m) => m.type === 'lead.alert' && m.kind === 'asked_again');
@@ -171,7 +181,8 @@ describe('repeat inquiries', () => {
 
     now = T0 + DAY;
     const again = await post(w, ada({ message: 'We changed our mind, call me.' }));
-    expect(again.body.lead).toMatchObject({ id: leadId, status: 'working', assignedTo: w.rep.id });
+    expect(again.body).toEqual({ lead: { id: leadId }, repeatInquiry: true });
+    expect(await leadOf(w, leadId)).toMatchObject({ status: 'working', assignedTo: w.rep.id });
     const inquiry = (await eventsOf(w, leadId)).find((e) => e.type === 'inquiry');
     expect(inquiry?.data['reopenedFrom']).toBe('closed');
     await w.live.next((m) => m.type === 'lead.alert' && m.kind === 'asked_again');
@@ -214,10 +225,76 @@ describe('repeat inquiries', () => {
       title: 'CEO',
       signals: [{ type: 'demo_request' }],
     });
-    expect(hot.body).toMatchObject({
-      repeatInquiry: true,
-      lead: { id: cold.body.lead.id, status: 'assigned', assignedTo: w.rep.id },
+    expect(hot.body).toEqual({ repeatInquiry: true, lead: { id: cold.body.lead.id } });
+    expect(await leadOf(w, cold.body.lead.id)).toMatchObject({
+      status: 'assigned',
+      assignedTo: w.rep.id,
     });
     await w.live.next((m) => m.type === 'lead.assigned' && m.lead.id === cold.body.lead.id);
+  });
+
+  it('150 repeat inquiries keep the lead bounded: oldest signals and inquiries folded into counts', async () => {
+    const w = await setup();
+    const types = Array.from({ length: 60 }, (_, i) => (i === 0 ? 'demo_request' : `topic_${i}`));
+    const message = 'Please call me back about pricing. '.repeat(30).slice(0, 1000);
+    const body = (n: number) =>
+      ada({
+        externalId: `loop-${n}`,
+        message,
+        signals: Array.from({ length: 50 }, (_, k) => ({ type: types[(n * 50 + k) % 60] })),
+        fields: Object.fromEntries(
+          Array.from({ length: 50 }, (_, k) => [`field_${n}_${k}`, 'v'.repeat(100)]),
+        ),
+      });
+    const first = await post(w, body(0));
+    expect(first.status).toBe(201);
+    const leadId = first.body.lead.id;
+    for (let n = 1; n <= 150; n++) {
+      now += 60_000;
+      const res = await post(w, body(n));
+      expect(res.status).toBe(200);
+    }
+
+    const { changes } = await pullAll(w.s.url, w.rep.token);
+    const change = changes.find((c) => c.type === 'lead' && c.lead.id === leadId);
+    if (change?.type !== 'lead') throw new Error('the lead is not in the pull');
+    // 7,550 signals, 7,550 fields and 150 inquiry events were sent; what the rep gets is bounded.
+    expect(JSON.stringify(change).length).toBeLessThan(64 * 1024);
+    const lead = change.lead as unknown as {
+      inquiries: number;
+      signals: { type: string; at: string }[];
+      fields: Record<string, string>;
+    };
+    expect(lead.inquiries).toBe(151);
+    expect(lead.signals.length).toBeLessThanOrEqual(50);
+    expect(Object.keys(lead.fields).length).toBe(50);
+    // The freshest kept, no more of a type than scoring reads; the score never drops for it.
+    const perType = new Map<string, number>();
+    for (const sg of lead.signals) perType.set(sg.type, (perType.get(sg.type) ?? 0) + 1);
+    expect(Math.max(...perType.values())).toBeLessThanOrEqual(3);
+    expect(lead.signals.every((sg) => sg.at === new Date(now).toISOString())).toBe(true);
+    expect((change.lead as unknown as { score: number }).score).toBeGreaterThanOrEqual(
+      first.body.lead.score,
+    );
+
+    const timeline = change.timeline as { type: string; data: Record<string, unknown> }[];
+    const inquiries = timeline.filter((e) => e.type === 'inquiry');
+    expect(inquiries).toHaveLength(20);
+    expect(inquiries.map((e) => e.data['inquiry'])).toEqual(
+      Array.from({ length: 20 }, (_, i) => 132 + i),
+    );
+    const folds = timeline.filter((e) => e.type === 'inquiries_folded');
+    expect(folds).toHaveLength(1);
+    expect(folds[0]?.data).toMatchObject({ inquiries: 130 });
+    // Every signal sent is either kept or counted as folded.
+    const folded = [folds[0]?.data, ...inquiries.map((e) => e.data)].reduce(
+      (sum, d) => sum + (typeof d?.['signalsFolded'] === 'number' ? d['signalsFolded'] : 0),
+      0,
+    );
+    expect(folded + lead.signals.length).toBe(151 * 50);
+    // The fold sits where the folded inquiries were: right after the lead's own first events.
+    expect(timeline.findIndex((e) => e.type === 'inquiries_folded')).toBeLessThan(
+      timeline.findIndex((e) => e.type === 'inquiry'),
+    );
   });
 });

@@ -167,6 +167,8 @@ type Outcome =
   | { readonly kind: 'abort'; readonly reason: string };
 
 const RETRIES = 4;
+/** How often one row may be told to wait (429) before it counts as failed. */
+const MAX_RATE_LIMIT_WAITS = 1000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
@@ -247,6 +249,7 @@ async function postRow(
   sleep: (ms: number) => Promise<void>,
 ): Promise<Outcome> {
   let lastReason = '';
+  let waits = 0;
   for (let attempt = 0; attempt <= RETRIES; attempt++) {
     if (attempt > 0) await sleep(Math.random() * 200 * 2 ** attempt); // full jitter
     let response: Response;
@@ -266,6 +269,14 @@ async function postRow(
       continue;
     }
     const body = await readJson(response);
+    if (response.status === 429 && waits < MAX_RATE_LIMIT_WAITS) {
+      // The key's intake limit (config intake.rateLimit): nothing was written, so wait as told
+      // and send the row again; a wait is no failed attempt.
+      waits += 1;
+      attempt -= 1;
+      await sleep(retryAfterMs(response) + Math.random() * 250);
+      continue;
+    }
     if (response.status === 201) return { kind: 'created' };
     if (response.status === 200) return { kind: 'existing' };
     if (response.status === 401 || response.status === 403)
@@ -283,6 +294,12 @@ async function postRow(
     // 429 and 5xx (e.g. 503 while the server restarts) are worth another try.
   }
   return { kind: 'failed', reason: lastReason };
+}
+
+/** `Retry-After` in seconds (what the server sends), as ms; a second when absent or odd. */
+function retryAfterMs(response: Response): number {
+  const seconds = Number(response.headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 3600) * 1000 : 1000;
 }
 
 async function readJson(response: Response): Promise<unknown> {

@@ -11,6 +11,7 @@ import {
   SourceAdmin,
   UpdateSourceSchema,
   type SourceView,
+  type SourceWithSecret,
 } from '../sources/source-admin';
 import type { AdminContext } from './admin-context';
 import type { Command } from './command';
@@ -124,20 +125,21 @@ function setUpHint(kind: SourceKind): string {
     case 'typeform':
       return 'In Typeform: Connect > Webhooks > Add a webhook with the URL; then Edit > Secret: paste\nthe secret, and switch the webhook on. Map answers by field ref with --mapping.';
     case 'webhook':
-      return 'Sign each body: Pounce-Signature: sha256=<hex of HMAC-SHA256(secret, raw body)>, or send\nAuthorization: Bearer <secret>. The body is that of POST /api/v1/leads (or mapped by paths).';
+      return 'Sign each delivery the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature)\nwith the signing secret; older senders: Pounce-Signature: sha256=<hex of HMAC-SHA256(secret, raw\nbody)>, or Authorization: Bearer <secret>. The body is that of POST /api/v1/leads (or mapped by paths).';
   }
 }
 
 function secretText(
   verb: string,
-  { source, secret }: { source: SourceView; secret: string },
+  { source, secret, signingSecret }: SourceWithSecret,
   hint: boolean,
 ): string {
   return [
     `${verb} ${KIND_LABEL[source.kind]} source "${source.name}" (id ${source.id}).`,
     '',
-    `  Webhook URL:  ${whereToPost(source)}`,
-    `  Secret:       ${secret}`,
+    `  Webhook URL:     ${whereToPost(source)}`,
+    `  Secret:          ${secret}`,
+    ...(signingSecret === undefined ? [] : [`  Signing secret:  ${signingSecret} (the same key)`]),
     '',
     'Store the secret now: it cannot be shown again (sources rotate-secret makes a new one).',
     ...(hint ? [setUpHint(source.kind)] : []),

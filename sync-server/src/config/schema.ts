@@ -36,6 +36,32 @@ const proxyAddress = z
     'must be an IP address, a CIDR range or one of loopback, linklocal, uniquelocal',
   );
 
+/**
+ * HTTP timeouts, so a client that trickles its request (slow-loris) or goes silent cannot hold a
+ * connection for minutes. A live WebSocket is exempt once upgraded (ws clears the socket's
+ * timeout; its heartbeat watches it instead).
+ */
+const TimeoutsSchema = z
+  .strictObject({
+    /** The request line and headers must arrive within this many seconds. */
+    headersSeconds: z.number().min(0.05).max(600).default(20),
+    /** The whole request, body included (1 MiB at most), within this many seconds. */
+    requestSeconds: z.number().min(0.05).max(3600).default(60),
+    /** A connection with no bytes either way for this many seconds is closed. */
+    idleSeconds: z.number().min(0.05).max(3600).default(60),
+    /** An idle keep-alive connection waits this long for its next request (above a proxy's idle). */
+    keepAliveSeconds: z.number().min(0.05).max(600).default(72),
+    /** Requests one keep-alive connection may carry before it is closed; 0: any number. */
+    maxRequestsPerSocket: z.number().int().min(0).max(1_000_000).default(1000),
+    /** How often the header and request deadlines are checked, ms (Node's default is 30 s). */
+    checkIntervalMs: z.number().int().min(10).max(30_000).default(1000),
+  })
+  .prefault({})
+  .refine((t) => t.headersSeconds <= t.requestSeconds, {
+    message: 'headersSeconds must not be above requestSeconds',
+    path: ['headersSeconds'],
+  });
+
 const ServerSchema = z
   .strictObject({
     /** Address to listen on; 0.0.0.0 to accept reps on other machines. */
@@ -49,6 +75,7 @@ const ServerSchema = z
      * from these proxies (addresses, CIDR ranges). Env POUNCE_TRUST_PROXY: "true" or a comma list.
      */
     trustProxy: z.union([z.boolean(), z.array(proxyAddress).min(1)]).default(false),
+    timeouts: TimeoutsSchema,
   })
   .prefault({});
 
@@ -94,6 +121,14 @@ const IntakeSchema = z
       .string()
       .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 code')
       .default('US'),
+    /** Leads one API key may post per window (POST /api/v1/leads; 429 + Retry-After); null: off. */
+    rateLimit: z
+      .strictObject({
+        max: z.number().int().min(1).max(1_000_000),
+        windowSeconds: z.number().int().min(1).max(3600),
+      })
+      .nullable()
+      .default({ max: 1000, windowSeconds: 10 }),
   })
   .prefault({});
 

@@ -199,8 +199,11 @@ export function formatResult(result: PostResult, paint: Paint = (_c, t) => t): s
   if (result.kind === 'unreachable') return `${paint('magenta', 'err ')} ${who} -> ${result.error}`;
   if (result.status >= 300)
     return `${paint('magenta', 'err ')} ${who} -> ${result.status} ${result.error ?? ''}`.trimEnd();
-  const tier = result.tier ?? '?';
-  const tag = paint(tier === 'hot' ? 'red' : tier === 'warm' ? 'yellow' : 'cyan', tier.padEnd(4));
+  // A lead seen before is answered by its id only (an API key does not read leads): no tier.
+  const tier = result.tier ?? (result.status === 200 ? 'seen' : '?');
+  const colour =
+    tier === 'hot' ? 'red' : tier === 'warm' ? 'yellow' : tier === 'seen' ? 'dim' : 'cyan';
+  const tag = paint(colour, tier.padEnd(4));
   const outcome =
     result.status === 200
       ? paint('dim', 'seen before (re-sent on purpose; not stored twice)')

@@ -1,4 +1,10 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, {
+  type FastifyHttpOptions,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
+import type { Server } from 'node:http';
 import type { IntakeService } from '../intake/intake-service';
 import type { Db } from '../repos/db-types';
 import type { Accounts } from '../services/accounts';
@@ -40,11 +46,15 @@ export interface AppDeps {
   /** Where the built wallboard page is (config `board.staticDir`, resolved). */
   readonly boardStaticDir: string;
   readonly defaultCountry: string;
+  /** Leads one API key may post per window (config `intake.rateLimit`). */
+  readonly intakeRateLimit: Config['intake']['rateLimit'];
   readonly clock: () => number;
   /** Config `server.trustProxy`: whose X-Forwarded-For names the client (`request.ip`). */
   readonly trustProxy: Config['server']['trustProxy'];
   /** Config `auth.loginLimit.perAddress`: sign-in requests per client address. */
   readonly loginPerAddress: RateLimitRule;
+  /** Against slow or silent clients (config `server.timeouts`). */
+  readonly timeouts: Config['server']['timeouts'];
   readonly logger: FastifyServerOptions['logger'];
   readonly health: () => Record<string, unknown>;
 }
@@ -55,6 +65,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     logger: deps.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: typeof deps.trustProxy === 'boolean' ? deps.trustProxy : [...deps.trustProxy],
+    ...httpTimeouts(deps.timeouts),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // Reject `__proto__` / `constructor` keys outright instead of stripping them silently.
@@ -64,17 +75,26 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // JSON everywhere: without this, a text/plain body would reach handlers as a string.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
+  // Once, for the app: only routes that ask for it (`config.rateLimit`) are limited, the intake
+  // per API key and sign-in per address. Registering it again in a scope would count twice.
+  void app.register(rateLimit, { global: false });
   const auth = new RequestAuth(deps.accounts);
 
   app.get('/healthz', () => ({ status: 'ok', ...deps.health() }));
   authRoutes(app, { accounts: deps.accounts, auth, loginPerAddress: deps.loginPerAddress });
   adminRoutes(app, { db: deps.db, accounts: deps.accounts, auth });
-  leadRoutes(app, {
-    db: deps.db,
-    auth,
-    intake: deps.intake,
-    defaultCountry: deps.defaultCountry,
-    clock: deps.clock,
+  // In a plugin of its own, so its routes are declared after the limiter has loaded (a route
+  // declared before would not see `config.rateLimit`).
+  void app.register((scope, _options, done) => {
+    leadRoutes(scope, {
+      db: deps.db,
+      auth,
+      intake: deps.intake,
+      defaultCountry: deps.defaultCountry,
+      clock: deps.clock,
+      rateLimit: deps.intakeRateLimit,
+    });
+    done();
   });
   syncRoutes(app, { auth, sync: deps.sync, leadActions: deps.leadActions });
   sourceRoutes(app, { auth, sources: deps.sources, webhooks: deps.webhooks });
@@ -92,4 +112,25 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     log: (message) => app.log.warn(message),
   });
   return app;
+}
+
+/**
+ * Fastify's timeouts and Node's header deadline and its check interval (which fastify passes on
+ * through `http`). A request past its deadline is answered 408 and its connection closed.
+ */
+function httpTimeouts(t: Config['server']['timeouts']): FastifyServerOptions & {
+  http: NonNullable<FastifyHttpOptions<Server>['http']>;
+} {
+  const ms = (seconds: number) => Math.round(seconds * 1000);
+  return {
+    connectionTimeout: ms(t.idleSeconds),
+    keepAliveTimeout: ms(t.keepAliveSeconds),
+    requestTimeout: ms(t.requestSeconds),
+    maxRequestsPerSocket: t.maxRequestsPerSocket,
+    http: {
+      headersTimeout: ms(t.headersSeconds),
+      requestTimeout: ms(t.requestSeconds),
+      connectionsCheckingInterval: t.checkIntervalMs,
+    },
+  };
 }

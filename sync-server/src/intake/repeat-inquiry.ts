@@ -7,14 +7,16 @@ import { insertLeadEvent } from '../repos/lead-events';
 import { updateLead } from '../repos/leads';
 import { findUserById } from '../repos/users';
 import type { ScoreLead } from '../scoring/score';
+import { foldInquiryEvents, foldSignals, mergeFields } from './lead-folds';
 
 /*
  * A repeat inquiry: the same person (normalised email, or E.164 phone) asking again within the
  * configured window is no new lead. The inquiry joins the existing lead's timeline, its signals
  * are added and it is scored again (the score never drops because someone asked twice), and a
  * lead that had left the queue comes back: a closed or won lead reopens with its rep, a nurture
- * lead that is now sales-ready is routed. Runs inside the intake's write, which the write queue
- * serialises, so two concurrent repeats can never make two leads or lose an inquiry.
+ * lead that is now sales-ready is routed. What the lead keeps stays bounded (lead-folds.ts).
+ * Runs inside the intake's write, which the write queue serialises, so two concurrent repeats
+ * can never make two leads or lose an inquiry.
  */
 
 export interface ContactKeys {
@@ -71,7 +73,11 @@ export async function applyRepeatInquiry(
   scoreLead: ScoreLead,
   now: number,
 ): Promise<RepeatOutcome> {
-  const signals = [...(JSON.parse(lead.signals) as LeadSignal[]), ...input.signals];
+  // Bounded (lead-folds.ts): the signals scoring counts, fields up to the API's limit.
+  const { kept: signals, folded: signalsFolded } = foldSignals([
+    ...(JSON.parse(lead.signals) as LeadSignal[]),
+    ...input.signals,
+  ]);
   const merged: LeadInput = {
     source: lead.source,
     externalId: lead.external_id,
@@ -85,7 +91,7 @@ export async function applyRepeatInquiry(
     timezone: lead.timezone ?? input.timezone,
     message: lead.message ?? input.message,
     signals,
-    fields: { ...input.fields, ...(JSON.parse(lead.fields) as Record<string, string>) },
+    fields: mergeFields(JSON.parse(lead.fields) as Record<string, string>, input.fields),
     receivedAt: Number(lead.received_at),
   };
   const rescored = scoreLead(merged, now);
@@ -149,8 +155,10 @@ export async function applyRepeatInquiry(
       inquiry: Number(lead.inquiries) + 1,
       ...(raised && { scoreBefore: Number(lead.score), scoreAfter: rescored.score }),
       ...(reopened && { reopenedFrom: lead.status }),
+      ...(signalsFolded > 0 && { signalsFolded }),
     },
   });
+  await foldInquiryEvents(db, lead.id);
   if (owner !== null) await recordLeadUpsert(db, lead.id, owner, now);
   const updated: LeadRow = { ...lead, ...patch };
   return {

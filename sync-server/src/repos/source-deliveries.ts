@@ -37,6 +37,26 @@ export function findSettledDelivery(
 }
 
 /**
+ * The first delivery with this sender id whose sender was verified (anything but
+ * `rejected_verification`: a forged request must not block the real one), if any.
+ */
+export function findVerifiedDelivery(
+  db: Db,
+  sourceId: string,
+  deliveryId: string,
+): Promise<Pick<SourceDeliveryRow, 'id' | 'status' | 'lead_id'> | undefined> {
+  return db
+    .selectFrom('source_deliveries')
+    .select(['id', 'status', 'lead_id'])
+    .where('source_id', '=', sourceId)
+    .where('delivery_id', '=', deliveryId)
+    .where('status', '!=', 'rejected_verification')
+    .orderBy('received_at')
+    .orderBy('id')
+    .executeTakeFirst();
+}
+
+/**
  * A source's deliveries, newest first (by `received_at`, the id breaking ties: ids are not
  * times); `beforeId` pages on from the previous page's last.
  */

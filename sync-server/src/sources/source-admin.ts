@@ -23,6 +23,7 @@ import {
   type SourceMapping,
 } from './mapping';
 import type { SecretBox } from './secret-box';
+import { standardWebhookSecret } from './standard-webhooks';
 import { newSourceSecret, sha256Hex } from './verify';
 
 /** A source's name is the `source` of its leads, so it follows the same rule. */
@@ -103,6 +104,22 @@ export interface SourceAdminDeps {
 const iso = (ms: number) => new Date(Number(ms)).toISOString();
 
 /**
+ * A source with its secret, shown once. A generic webhook's also comes as `signingSecret`, the
+ * same key in the `whsec_` form Standard Webhooks senders take (standard-webhooks.ts).
+ */
+export interface SourceWithSecret {
+  readonly source: SourceView;
+  readonly secret: string;
+  readonly signingSecret?: string;
+}
+
+function withSecret(source: SourceView, secret: string): SourceWithSecret {
+  return source.kind === 'webhook'
+    ? { source, secret, signingSecret: standardWebhookSecret(secret) }
+    : { source, secret };
+}
+
+/**
  * Creating and changing lead sources: shared by the HTTP API and the admin CLI. A secret leaves
  * here once, in the answer to create or rotate; what is stored cannot give it back (a hash) or
  * only with the server key (sealed).
@@ -112,10 +129,7 @@ const iso = (ms: number) => new Date(Number(ms)).toISOString();
 export class SourceAdmin {
   constructor(private readonly deps: SourceAdminDeps) {}
 
-  async create(
-    input: CreateSourceInput,
-    createdBy: string | null,
-  ): Promise<{ source: SourceView; secret: string }> {
+  async create(input: CreateSourceInput, createdBy: string | null): Promise<SourceWithSecret> {
     const now = this.deps.clock();
     const id = uuidv7();
     const secret = newSourceSecret();
@@ -136,7 +150,7 @@ export class SourceAdmin {
       if (existing) throw ApiError.conflict(`a source named "${existing.name}" exists`);
       await insertSource(trx, row);
     });
-    return { source: this.view(row), secret };
+    return withSecret(this.view(row), secret);
   }
 
   async list(): Promise<SourceView[]> {
@@ -183,7 +197,7 @@ export class SourceAdmin {
   }
 
   /** A new secret; the old one stops working at once. */
-  async rotateSecret(id: string): Promise<{ source: SourceView; secret: string }> {
+  async rotateSecret(id: string): Promise<SourceWithSecret> {
     const secret = newSourceSecret();
     const row = await this.deps.writes.run(async ({ trx }) => {
       const current = await this.require(trx, id);
@@ -196,7 +210,7 @@ export class SourceAdmin {
       await updateSource(trx, id, patch);
       return { ...current, ...patch };
     });
-    return { source: this.view(row), secret };
+    return withSecret(this.view(row), secret);
   }
 
   async deliveries(

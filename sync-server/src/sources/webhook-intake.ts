@@ -13,6 +13,7 @@ import type { Db } from '../repos/db-types';
 import {
   countFailedSince,
   findSettledDelivery,
+  findVerifiedDelivery,
   insertDelivery,
   type DeliveryStatus,
 } from '../repos/source-deliveries';
@@ -29,6 +30,7 @@ import {
   TYPEFORM_SUBMISSION,
   TypeformEventSchema,
 } from './typeform';
+import { isStandardWebhook, verifyStandardWebhook } from './standard-webhooks';
 import { matchesHash, verifySignature } from './verify';
 
 export interface WebhookRequest {
@@ -46,6 +48,10 @@ export interface WebhookAnswer {
     readonly status: DeliveryStatus;
     readonly leadId: string | null;
     readonly issues?: readonly FieldIssue[];
+    /** The same person asked again: the inquiry joined their lead (`leadId`). */
+    readonly repeatInquiry?: true;
+    /** A signed message id seen before: `id` is the first delivery's record; nothing written. */
+    readonly replay?: true;
   };
 }
 
@@ -57,7 +63,11 @@ type Verdict =
   | { readonly type: 'unreadable'; readonly error: ApiError }
   /** 200: a well-formed event that is not a submission (e.g. a Typeform partial response). */
   | { readonly type: 'ignored'; readonly reason: string; readonly deliveryId: string }
-  | { readonly type: 'mapped'; readonly mapped: MappedLead };
+  /**
+   * `signedId`: the delivery id is the signed Standard Webhooks message id, so an earlier
+   * delivery with it makes this one a replay (answered as a duplicate, nothing written).
+   */
+  | { readonly type: 'mapped'; readonly mapped: MappedLead; readonly signedId?: boolean };
 
 const IdempotencyKey = z
   .string()
@@ -167,30 +177,43 @@ export class WebhookIntake {
   private readWebhook(source: LeadSourceRow, { raw, headers }: WebhookRequest): Verdict {
     const mapping = WebhookMappingSchema.parse(JSON.parse(source.mapping));
     const signature = headers[WEBHOOK_SIGNATURE_HEADER];
-    if (signature !== undefined) {
-      // A signature that is sent must hold, whatever else the request carries.
+    const standard = isStandardWebhook(headers);
+    // A signature that is sent must hold, whatever else the request carries.
+    let signedId: string | null = null;
+    if (standard || signature !== undefined) {
       const secret = this.openSecret(source);
       if (!secret.ok) return secret.verdict;
-      const check = verifySignature(signature, secret.value, bytes(raw), ['hex', 'base64']);
-      if (!check.ok) return { type: 'unverified', reason: `Pounce-Signature: ${check.reason}` };
+      if (standard) {
+        const check = verifyStandardWebhook(headers, secret.value, bytes(raw), this.deps.clock());
+        if (!check.ok) return { type: 'unverified', reason: `Standard Webhooks: ${check.reason}` };
+        signedId = check.id;
+      }
+      if (signature !== undefined) {
+        const check = verifySignature(signature, secret.value, bytes(raw), ['hex', 'base64']);
+        if (!check.ok) return { type: 'unverified', reason: `Pounce-Signature: ${check.reason}` };
+      }
     } else if (mapping.requireSignature) {
       return {
         type: 'unverified',
-        reason: 'Pounce-Signature missing (this source accepts signed deliveries only)',
+        reason:
+          'not signed (this source accepts signed deliveries only: Standard Webhooks or Pounce-Signature)',
       };
     } else {
       const token = bearerToken(headers.authorization);
       if (!token)
         return {
           type: 'unverified',
-          reason: 'send Pounce-Signature or Authorization: Bearer <source secret>',
+          reason:
+            'sign with Standard Webhooks (webhook-signature) or Pounce-Signature, or send Authorization: Bearer <source secret>',
         };
       if (!matchesHash(token, source.secret_hash))
         return { type: 'unverified', reason: "the bearer secret is not the source's secret" };
     }
 
-    const header = headers['idempotency-key'];
-    let idempotencyKey: string | null = null;
+    // Signed, the message id is the delivery id; the Idempotency-Key header is not signed, so a
+    // replay could change it: it is not read then.
+    const header = signedId === null ? headers['idempotency-key'] : undefined;
+    let idempotencyKey: string | null = signedId;
     if (header !== undefined) {
       const parsed = IdempotencyKey.safeParse(header);
       if (!parsed.success) {
@@ -222,6 +245,7 @@ export class WebhookIntake {
     return {
       type: 'mapped',
       mapped: mapWebhookBody(body, bytes(raw), mapping, source.name, idempotencyKey),
+      signedId: signedId !== null,
     };
   }
 
@@ -266,7 +290,7 @@ export class WebhookIntake {
         return { status: 200, delivery: { id, status: 'invalid', leadId: null } };
       }
       case 'mapped':
-        return this.settleLead(source, request, verdict.mapped);
+        return this.settleLead(source, request, verdict.mapped, verdict.signedId === true);
     }
   }
 
@@ -274,18 +298,37 @@ export class WebhookIntake {
     source: LeadSourceRow,
     request: WebhookRequest,
     mapped: MappedLead,
+    signedId: boolean,
   ): Promise<WebhookAnswer> {
     const notes = mapped.notes.length > 0 ? mapped.notes.join('; ') : null;
     const parsed = this.leadSchema.safeParse(mapped.body);
     if (!parsed.success) {
       const issues = fieldIssues(parsed.error);
       const status = mapped.isTest ? 'test' : 'invalid';
-      const id = await this.record(source, request, {
+      const row = this.deliveryRow(source, request, {
         status,
         reason: `the mapped lead is not valid: ${describeIssues(issues)}`,
         deliveryId: mapped.deliveryId,
+        leadId: null,
         detail: { issues, lead: bounded(mapped.body) },
       });
+      const kept = await this.deps.writes.run(
+        async ({
+          trx,
+        }): Promise<{ replay: WebhookAnswer; id?: never } | { id: string; replay?: never }> => {
+          if (signedId) {
+            const replay = await replayOf(trx, source, mapped.deliveryId);
+            if (replay) return { replay };
+            // The same message failing again (a retry, or a replay): its first record stands.
+            const earlier = await findVerifiedDelivery(trx, source.id, mapped.deliveryId);
+            if (earlier) return { id: earlier.id };
+          }
+          await insertDelivery(trx, row);
+          return { id: row.id };
+        },
+      );
+      if (kept.replay) return kept.replay;
+      const id = kept.id;
       if (source.kind === 'webhook' && !mapped.isTest) {
         throw new ApiError(422, 'validation_failed', 'the mapped lead is not valid', {
           fields: issues,
@@ -304,6 +347,8 @@ export class WebhookIntake {
           leadId,
           detail: status === 'test' ? { lead: storedInput(input) } : null,
         });
+      const replay = signedId ? await replayOf(ctx.trx, source, mapped.deliveryId) : null;
+      if (replay) return replay;
       const prior = await findSettledDelivery(ctx.trx, source.id, mapped.deliveryId);
       if (prior) {
         const record = row('duplicate', prior.lead_id, `repeat of delivery ${prior.id}`);
@@ -321,9 +366,16 @@ export class WebhookIntake {
       });
       const record = result.created
         ? row('accepted', result.lead.id)
-        : row('duplicate', result.lead.id, 'the lead exists (same externalId)');
+        : row(
+            'duplicate',
+            result.lead.id,
+            result.repeatInquiry === true
+              ? 'a repeat inquiry: joined the lead of the same person'
+              : 'the lead exists (same externalId)',
+          );
       await insertDelivery(ctx.trx, record);
-      return answer(result.created ? 201 : 200, record);
+      // Like POST /api/v1/leads, the sender learns the lead's id, never its fields.
+      return answer(result.created ? 201 : 200, record, result.repeatInquiry === true);
     });
   }
 
@@ -417,11 +469,40 @@ export class WebhookIntake {
   }
 }
 
+/**
+ * A signed Standard Webhooks message id this source already settled (a lead, or a test lead):
+ * a retry of a delivery whose answer was lost, or a replay of a captured one. Either way it is
+ * answered as the duplicate of the first record and nothing is written: no record, no lead, no
+ * repeat inquiry. (200, not 409: a sender retries a message until it gets a 2xx.) A message
+ * that failed validation settles nothing: its retry is taken afresh once the mapping is fixed.
+ */
+async function replayOf(
+  trx: Db,
+  source: LeadSourceRow,
+  messageId: string,
+): Promise<WebhookAnswer | null> {
+  const earlier = await findSettledDelivery(trx, source.id, messageId);
+  if (!earlier) return null;
+  return {
+    status: 200,
+    delivery: { id: earlier.id, status: 'duplicate', leadId: earlier.lead_id, replay: true },
+  };
+}
+
 function answer(
   status: 200 | 201,
   record: { id: string; status: DeliveryStatus; lead_id: string | null },
+  repeatInquiry = false,
 ): WebhookAnswer {
-  return { status, delivery: { id: record.id, status: record.status, leadId: record.lead_id } };
+  return {
+    status,
+    delivery: {
+      id: record.id,
+      status: record.status,
+      leadId: record.lead_id,
+      ...(repeatInquiry && { repeatInquiry: true as const }),
+    },
+  };
 }
 
 const EMPTY = Buffer.alloc(0);

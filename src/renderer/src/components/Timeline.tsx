@@ -82,6 +82,11 @@ function describe(entry: LocalTimelineEntry): string {
       const reopened = str(d, 'reopenedFrom');
       return `Asked again${n ? ` (inquiry ${n})` : ''}${reopened ? `: reopened from ${reopened}` : ''}`;
     }
+    case 'inquiries_folded': {
+      // A lead keeps its newest inquiries; older ones are counted here (server lead-folds.ts).
+      const n = typeof d.inquiries === 'number' ? d.inquiries : null;
+      return `Asked again ${n === null ? 'several' : n} times before (folded)`;
+    }
     case 'escalation':
       switch (str(d, 'step') ?? '') {
         case 'remind_rep':
@@ -127,6 +132,16 @@ function detail(entry: LocalTimelineEntry, playbook: Playbook): string | null {
       return [str(d, 'message'), `via ${str(d, 'source') ?? 'a lead source'}`]
         .filter(Boolean)
         .join(' · ');
+    case 'inquiries_folded': {
+      const to = str(d, 'to');
+      const signals = typeof d.signalsFolded === 'number' ? d.signalsFolded : 0;
+      return [
+        to ? `until ${shortDateTime(isoMs(to))}` : null,
+        signals > 0 ? `${signals} older signals folded` : null,
+      ]
+        .filter(Boolean)
+        .join(' · ');
+    }
     case 'escalation':
       return str(d, 'text') ?? str(d, 'result');
     case 'note':

@@ -1,4 +1,3 @@
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION } from '../../../../src/shared/sync-protocol';
 import { LoginRequestSchema, UpdateMeSchema } from '../../../../src/shared/user';
@@ -14,23 +13,12 @@ export function authRoutes(
   app: FastifyInstance,
   deps: { accounts: Accounts; auth: RequestAuth; loginPerAddress: RateLimitRule },
 ): void {
-  // Its own scope: the per-address request limit (@fastify/rate-limit) covers sign-in only. It
-  // counts every sign-in request, successful ones too, when it arrives (before the body is read
-  // or a password hashed), so it also bounds the KDF work one address can ask of the server.
-  // The per-account limits are the Accounts service's (they need to know the outcome).
+  // Its own plugin, so the route is declared after the limiter (@fastify/rate-limit, registered
+  // once in app.ts) has loaded. The per-address request limit covers sign-in only. It counts
+  // every sign-in request, successful ones too, when it arrives (before the body is read or a
+  // password hashed), so it also bounds the KDF work one address can ask of the server. The
+  // per-account limits are the Accounts service's (they need to know the outcome).
   void app.register(async (scope) => {
-    await scope.register(rateLimit, {
-      global: false,
-      errorResponseBuilder: (_request, context) => {
-        const wait = Math.max(1, Math.ceil(context.ttl / 1000));
-        return new ApiError(
-          429,
-          'rate_limited',
-          `too many sign-ins from this address; try again in ${wait} s`,
-          { retryAfterSeconds: wait },
-        );
-      },
-    });
     scope.post(
       '/api/v1/auth/login',
       {
@@ -38,6 +26,15 @@ export function authRoutes(
           rateLimit: {
             max: deps.loginPerAddress.max,
             timeWindow: deps.loginPerAddress.windowSeconds * 1000,
+            errorResponseBuilder: (_request, context) => {
+              const wait = Math.max(1, Math.ceil(context.ttl / 1000));
+              return new ApiError(
+                429,
+                'rate_limited',
+                `too many sign-ins from this address; try again in ${wait} s`,
+                { retryAfterSeconds: wait },
+              );
+            },
           },
         },
       },

@@ -1,9 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { LEAD_STATUSES, leadInputSchema } from '../../../../src/shared/lead';
+import { LEAD_STATUSES, leadInputSchema, type Lead } from '../../../../src/shared/lead';
 import { toLead, toTimelineEntry } from '../../domain/mappers';
 import { ApiError } from '../../errors';
-import type { IntakeService } from '../../intake/intake-service';
+import type { IntakeResult, IntakeService } from '../../intake/intake-service';
 import type { Db } from '../../repos/db-types';
 import { listLeadEvents } from '../../repos/lead-events';
 import { findVisibleLead, listLeads } from '../../repos/leads';
@@ -68,23 +69,48 @@ export interface LeadRouteDeps {
   readonly intake: IntakeService;
   readonly defaultCountry: string;
   readonly clock: () => number;
+  /** Leads one API key may post per window (config `intake.rateLimit`); null: no limit. */
+  readonly rateLimit: { readonly max: number; readonly windowSeconds: number } | null;
+}
+
+/**
+ * The per-key intake limit, run by @fastify/rate-limit (registered in app.ts) before the body is
+ * read or anything written. Keyed by the presented credential's hash, so a stranger's requests
+ * never spend a real key's allowance; a refused request is a 429 with `Retry-After`.
+ */
+function intakeRateLimit(rule: LeadRouteDeps['rateLimit']): FastifyContextConfig {
+  if (rule === null) return {};
+  return {
+    rateLimit: {
+      max: rule.max,
+      timeWindow: rule.windowSeconds * 1000,
+      keyGenerator: (request) =>
+        `intake:${createHash('sha256')
+          .update(request.headers.authorization ?? '')
+          .digest('base64url')}`,
+      errorResponseBuilder: (_request, context) => {
+        const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+        return new ApiError(
+          429,
+          'rate_limited',
+          `more than ${context.max} leads in ${rule.windowSeconds} s from this API key; try again in ${seconds} s`,
+          { retryAfterSeconds: seconds },
+        );
+      },
+    },
+  };
 }
 
 export function leadRoutes(app: FastifyInstance, deps: LeadRouteDeps): void {
   // Built once: zod compiles a schema on first use, which costs more than a parse.
   const leadSchema = leadInputSchema({ defaultCountry: deps.defaultCountry, clock: deps.clock });
-  app.post('/api/v1/leads', async (request, reply) => {
+  app.post('/api/v1/leads', { config: intakeRateLimit(deps.rateLimit) }, async (request, reply) => {
     const apiKey = await deps.auth.apiKey(request);
     const header = request.headers['idempotency-key'];
     const idempotencyKey = header === undefined ? null : parseIdempotencyKey(header);
     const input = parseOr422(leadSchema, request.body);
-    const { lead, created, repeatInquiry } = await deps.intake.submit(input, {
-      originId: apiKey.id,
-      idempotencyKey,
-    });
-    return reply
-      .status(created ? 201 : 200)
-      .send(repeatInquiry ? { lead, repeatInquiry } : { lead });
+    const result = await deps.intake.submit(input, { originId: apiKey.id, idempotencyKey });
+    return reply.status(result.created ? 201 : 200).send(intakeAnswer(result));
   });
 
   app.get('/api/v1/leads', async (request) => {
@@ -124,6 +150,25 @@ export function leadRoutes(app: FastifyInstance, deps: LeadRouteDeps): void {
       events: events.map(toTimelineEntry),
     };
   });
+}
+
+/**
+ * What the sender is told. An API key is a write credential: a new lead is answered with itself
+ * (what the sender just sent, scored and routed), but a lead that existed before (a duplicate,
+ * or the same person asking again) only by its id, since its fields may come from other senders
+ * and its status and rep are the sales team's business. Posting someone's email must never read
+ * their lead back.
+ */
+export function intakeAnswer(result: IntakeResult):
+  | { lead: Lead }
+  | { lead: { id: string }; duplicate: true }
+  | {
+      lead: { id: string };
+      repeatInquiry: true;
+    } {
+  if (result.created) return { lead: result.lead };
+  const lead = { id: result.lead.id };
+  return result.repeatInquiry === true ? { lead, repeatInquiry: true } : { lead, duplicate: true };
 }
 
 function parseIdempotencyKey(header: string | string[]): string {
