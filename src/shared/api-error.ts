@@ -15,6 +15,10 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'rate_limited',
   'method_not_allowed',
+  /** The request did not arrive in time (HTTP 408): headers or body trickled, or nothing sent. */
+  'request_timeout',
+  /** The request line or headers are larger than the server reads (HTTP 431). */
+  'headers_too_large',
   'unavailable',
   'internal',
   /** The client speaks another sync protocol version (HTTP 426): the app must be updated. */

@@ -1237,9 +1237,9 @@ describe('hostile requests refused before any route runs', () => {
     const before = dbSnapshot(s.dataDir);
     const res = await rawHttp(s.url, rawRequest(head));
     expect(res.status).toBe(status);
-    const body = JSON.parse(res.body) as { message?: unknown; statusCode?: unknown };
-    expect(typeof body.message).toBe('string');
-    expect(body.statusCode).toBe(status);
+    const body = JSON.parse(res.body) as { error?: { code?: unknown; message?: unknown } };
+    expect(typeof body.error?.code).toBe('string');
+    expect(typeof body.error?.message).toBe('string');
     expect(dbSnapshot(s.dataDir)).toEqual(before);
     expect((await http('GET', `${s.url}/healthz`)).status).toBe(200);
   });

@@ -98,6 +98,7 @@ describe('HTTP timeouts (slow-loris)', () => {
       100,
     );
     expect(ended.received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(ended.received).toContain('"code":"request_timeout"');
     // It kept writing (so the connection was never idle): the header deadline closed it.
     expect(ended.writes).toBeGreaterThan(0);
   });
@@ -120,6 +121,7 @@ describe('HTTP timeouts (slow-loris)', () => {
       100,
     );
     expect(ended.received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(ended.received).toContain('"code":"request_timeout"');
     expect(sent).toBeLessThan(body.length);
     expect(await countLeads()).toBe(before);
   });

@@ -9,7 +9,7 @@ import type { IntakeService } from '../intake/intake-service';
 import type { Db } from '../repos/db-types';
 import type { Accounts } from '../services/accounts';
 import { RequestAuth } from './auth';
-import { installErrorHandling } from './errors';
+import { clientError, frameworkError, installErrorHandling } from './errors';
 import { adminRoutes } from './routes/admin-routes';
 import { boardRoutes } from './routes/board-routes';
 import { claimAwayRoutes } from './routes/claim-away-routes';
@@ -71,6 +71,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // Reject `__proto__` / `constructor` keys outright instead of stripping them silently.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Refusals before routing and from Node's HTTP parser, in our error shape too.
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
   });
   // JSON everywhere: without this, a text/plain body would reach handlers as a string.
   app.removeContentTypeParser('text/plain');

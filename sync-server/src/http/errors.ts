@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Duplex } from 'node:stream';
 import type { ApiErrorBody, ErrorCode } from '../../../src/shared/api-error';
 import { ApiError } from '../errors';
 
@@ -82,4 +83,43 @@ function messageFor(fastifyCode: string, fallback: string): string {
 
 function isRetry(details: unknown): details is { retryAfterSeconds: number } {
   return typeof details === 'object' && details !== null && 'retryAfterSeconds' in details;
+}
+
+/**
+ * Fastify's `frameworkErrors`: a request refused before routing (a URL that does not decode, a
+ * bad constraint) answered in our shape instead of fastify's own.
+ */
+export function frameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const status =
+    typeof error.statusCode === 'number' && error.statusCode < 500 ? error.statusCode : 400;
+  const message = error.code === 'FST_ERR_BAD_URL' ? 'the URL is not valid' : error.message;
+  void reply.status(status).send(body(codeFor(status, error.code), message));
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before there is a request (a
+ * bad request line or header, conflicting lengths, headers too large, a request too slow),
+ * answered in our shape on the raw socket, which is then closed. Nothing of it reached a route.
+ */
+export function clientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, code, message]: [number, string, ErrorCode, string] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'request_timeout', 'the request did not arrive in time']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [
+            431,
+            'Request Header Fields Too Large',
+            'headers_too_large',
+            'the request line or headers are too large',
+          ]
+        : [400, 'Bad Request', 'bad_request', 'the request is not valid HTTP/1.1'];
+  const json = JSON.stringify(body(code, message));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(json)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${json}`,
+    );
+  }
+  socket.destroy();
 }
