@@ -76,9 +76,10 @@ export const SENT_RECEIVED_AT_FIELD = 'receivedAt as sent';
  * and write invalid UTF-8 into the sync JSON (the rep's app shows mojibake), and PostgreSQL
  * refuses both: refused here, naming the field, instead of a 500 there.
  */
-const BROKEN_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const WELL_FORMED = 'must be text without NUL characters or broken Unicode';
-export const isWellFormedText = (value: string): boolean => !BROKEN_TEXT.test(value);
+export const isWellFormedText = (value: string): boolean =>
+  !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 const wellFormed = () => z.string().refine(isWellFormedText, WELL_FORMED);
 const text = (max: number) => wellFormed().trim().min(1, 'must not be empty').max(max);
 const isoDate = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });

@@ -18,7 +18,7 @@ export function authRoutes(
   // every sign-in request, successful ones too, when it arrives (before the body is read or a
   // password hashed), so it also bounds the KDF work one address can ask of the server. The
   // per-account limits are the Accounts service's (they need to know the outcome).
-  void app.register(async (scope) => {
+  void app.register((scope, _options, done) => {
     scope.post(
       '/api/v1/auth/login',
       {
@@ -50,6 +50,7 @@ export function authRoutes(
         return deps.accounts.login(email, password, request.ip);
       },
     );
+    done();
   });
 
   app.post('/api/v1/auth/logout', async (request, reply) => {
