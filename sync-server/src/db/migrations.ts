@@ -323,6 +323,25 @@ const m0011_time_order_indexes: Migration = {
   },
 };
 
+/**
+ * Deadlines by lead and kind. The first-touch deadline of a lead is read on every board update
+ * and at start for every open lead; with only `(lead_id)` and `(kind, done_at)` to choose from,
+ * SQLite took the second for `lead_id = ? and kind = ?` (two equalities beat one), scanning every
+ * `alert_lead` deadline ever written for each lead: the board's cost per event and the restart
+ * grew with the leads stored (issue 13). Three equality columns make the plan the obvious one.
+ */
+const m0012_deadlines_by_lead_kind: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex('lead_deadlines_lead_kind')
+      .on('lead_deadlines')
+      .columns(['lead_id', 'kind', 'done_at'])
+      .execute();
+    // Its prefix serves every read by lead alone.
+    await db.schema.dropIndex('lead_deadlines_lead').execute();
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001_initial,
   '0002_teams_created_index': m0002_teams_created_index,
@@ -335,6 +354,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009_delivery_failures': m0009_delivery_failures,
   '0010_metrics_history': m0010_metrics_history,
   '0011_time_order_indexes': m0011_time_order_indexes,
+  '0012_deadlines_by_lead_kind': m0012_deadlines_by_lead_kind,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {
