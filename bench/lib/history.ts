@@ -26,6 +26,11 @@ export interface HistoryPlan {
   readonly now: number;
   /** How far back closed leads go (default 365 days). Open ones are from the last 14 days. */
   readonly days?: number;
+  /**
+   * Of the open leads, the share never touched (default 0): assigned, no call yet, their SLA
+   * steps all run long ago (a backlog nobody works, as after a holiday).
+   */
+  readonly untouchedShare?: number;
   /** How long before now the newest closed lead was received (default 0 days). */
   readonly closedUntilDaysAgo?: number;
 }
@@ -75,6 +80,12 @@ export function seedHistory(file: string, plan: HistoryPlan): HistoryCounts {
   const counts = { leads: 0, events: 0, outcomes: 0, deadlines: 0, changes: 0 };
   const writeOne = (n: number): void => {
     const open = n >= plan.closed;
+    // Every 1/share-th open lead is untouched (spread evenly, so each rep holds some).
+    const share = plan.untouchedShare ?? 0;
+    const untouched =
+      open &&
+      share > 0 &&
+      Math.floor((n - plan.closed + 1) * share) > Math.floor((n - plan.closed) * share);
     const end = open ? plan.now : plan.now - (plan.closedUntilDaysAgo ?? 0) * DAY;
     const span = open ? 14 * DAY : (days - (plan.closedUntilDaysAgo ?? 0)) * DAY;
     // Spread evenly, oldest first, so the rowid order is roughly time order as in a real file.
@@ -85,6 +96,10 @@ export function seedHistory(file: string, plan: HistoryPlan): HistoryCounts {
     const repId = plan.repIds[n % plan.repIds.length] ?? '';
     const id = uuidv7();
     const disposition = open ? 'no_answer' : n % 5 === 0 ? 'qualified' : 'not_interested';
+    if (untouched) {
+      writeUntouched(id, n, repId, receivedAt);
+      return;
+    }
     const email = `history${n}@acme-history.example`;
     insertLead.run({
       id,
@@ -149,6 +164,57 @@ export function seedHistory(file: string, plan: HistoryPlan): HistoryCounts {
     counts.outcomes += 1;
     counts.deadlines += 3;
     counts.changes += 2;
+  };
+  const untouchedLead = db.prepare(`insert into leads (id, source, external_id, name, email, phone,
+      company, title, country, region, timezone, message, signals, fields, score, tier,
+      score_reasons, status, team_id, routing_rule, assigned_to, assigned_at, received_at,
+      first_touch_at, created_at, updated_at, seen_at, attempts, last_attempt_at,
+      last_disposition, callback_at, email_key, phone_key, inquiries, last_inquiry_at,
+      next_attempt_at, close_reason, offered_at, offer_expires_at)
+    values (@id, 'web_form', null, @name, @email, null, 'Acme Corp', 'VP Sales', 'US', 'CA',
+      'America/Los_Angeles', null, '[{"type":"demo_request"}]', '{}', 80, 'hot', '[]', 'assigned',
+      @teamId, null, @repId, @receivedAt, @receivedAt, null, @receivedAt, @receivedAt,
+      null, 0, null, null, null, @email, null, 1, @receivedAt, null, null, null, null)`);
+  const ranDeadline = db.prepare(`insert into lead_deadlines (id, lead_id, kind, user_id, due_at,
+      done_at, result) values (?, ?, ?, ?, ?, ?, ?)`);
+  const writeUntouched = (id: string, n: number, repId: string, receivedAt: number): void => {
+    const email = `history${n}@acme-history.example`;
+    untouchedLead.run({
+      id,
+      name: `History Lead ${n}`,
+      email,
+      teamId: plan.teamId,
+      repId,
+      receivedAt,
+    });
+    insertEvent.run(
+      uuidv7(),
+      id,
+      'received',
+      receivedAt,
+      null,
+      JSON.stringify({ source: 'web_form', score: 80, tier: 'hot', team: plan.teamId }),
+    );
+    insertEvent.run(
+      uuidv7(),
+      id,
+      'assigned',
+      receivedAt,
+      null,
+      JSON.stringify({ to: repId, reason: 'history', rule: null, eligible: [], skipped: [] }),
+    );
+    for (const [kind, after, result] of [
+      ['remind_rep', 3 * MINUTE, 'reminded the rep'],
+      ['alert_lead', 5 * MINUTE, 'told the team lead'],
+      ['reassign', 10 * MINUTE, 'no other rep is eligible'],
+    ] as const) {
+      ranDeadline.run(uuidv7(), id, kind, repId, receivedAt + after, receivedAt + after, result);
+    }
+    insertChange.run(id, repId, receivedAt);
+    counts.leads += 1;
+    counts.events += 2;
+    counts.deadlines += 3;
+    counts.changes += 1;
   };
   const batch = db.transaction((from: number, to: number) => {
     for (let n = from; n < to; n++) writeOne(n);

@@ -40,7 +40,7 @@ interface PerLead {
 
 /** A migrated database with a team and its reps, then leads written straight into it. */
 async function serverWith(
-  history: { open: number; closed: number; closedUntilDaysAgo?: number },
+  history: { open: number; closed: number; closedUntilDaysAgo?: number; untouchedShare?: number },
   extensions: readonly string[] = [],
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pounce-flat-'));
@@ -49,7 +49,13 @@ async function serverWith(
   const teamId = await createTeam(first, 'Flat');
   const repIds: string[] = [];
   for (let i = 0; i < REPS; i++) {
-    const rep = await createUser(first, { email: `flat${i}@pounce.test`, role: 'rep', teamId });
+    // Room for every lead: the capacity check then reads what each rep holds, not a cap.
+    const rep = await createUser(first, {
+      email: `flat${i}@pounce.test`,
+      role: 'rep',
+      teamId,
+      capacity: 10_000,
+    });
     repIds.push(rep.id);
   }
   await first.stop({ keepData: true });
@@ -58,7 +64,8 @@ async function serverWith(
 }
 
 async function perLead(open: number): Promise<PerLead> {
-  const s = await serverWith({ open, closed: 0 }, [workCounterExtension()]);
+  // Half of them never touched (a backlog): each rep holds hundreds to thousands untouched.
+  const s = await serverWith({ open, closed: 0, untouchedShare: 0.5 }, [workCounterExtension()]);
   try {
     const key = await createApiKey(s);
     const post = async () => {
