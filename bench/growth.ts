@@ -166,7 +166,8 @@ export async function runGrowth(options: BenchOptions): Promise<Outcome> {
         '',
         ...environmentLines(options.command, loadAtStart),
         `- Per size: history written straight into SQLite (closed leads over a year, open ones ` +
-          `"working" from the last 14 days, with their events, outcome, deadlines and sync log), ` +
+          `"working" from the last 14 days, with their events, outcome, deadlines and sync log; in the ` +
+          `all-open rows half of them never touched, their SLA steps long run), ` +
           `then the server restarted on it; ${REPS} reps on the live channel; ${PROBE_LEADS} leads ` +
           `one at a time for push latency (post -> lead.assigned); then autocannon, ${CONNECTIONS} ` +
           `connections, ${options.duration} s (after ${WARM_UP_SECONDS} s of warm-up load).`,
@@ -232,6 +233,8 @@ async function measureSize(
     seedHistory(join(dataDir, 'pounce.db'), {
       closed: size.stored - size.open,
       open: size.open,
+      // The worst case is also a backlog nobody works: half of all-open never touched.
+      untouchedShare: size.open === size.stored ? 0.5 : 0,
       teamId: seeded.teamId,
       repIds: seeded.reps.map((r) => r.id),
       now: Date.now(),
