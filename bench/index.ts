@@ -5,6 +5,7 @@ import { installGuards, runCleanups } from './lib/cleanup';
 import { type BenchName, type BenchOptions, parseOptions, USAGE, UsageError } from './lib/options';
 import { DOCS_FILE } from './lib/report';
 import { runBoard } from './board';
+import { runGrowth } from './growth';
 import { runMetrics } from './metrics';
 import { runPriority } from './priority';
 import { runRenderer } from './renderer';
@@ -26,6 +27,7 @@ const BENCHES: Record<BenchName, (options: BenchOptions) => Promise<Outcome>> = 
   renderer: runRenderer,
   metrics: runMetrics,
   board: runBoard,
+  growth: runGrowth,
 };
 
 async function main(): Promise<number> {

@@ -1,18 +1,17 @@
-import autocannon from 'autocannon';
 import BetterSqlite3 from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { avgLeadRowBytes, readServerRows, runBaseline } from './lib/baseline';
 import { onCleanup } from './lib/cleanup';
 import { Api } from './lib/http';
 import { LeadGenerator } from './lib/leads';
+import { runLoad } from './lib/intake-load';
 import type { BenchOptions } from './lib/options';
 import { environmentLines, markdownTable, writeDocsSection } from './lib/report';
 import { benchAdmin, benchServerConfig, connectReps, health, seed } from './lib/seed';
 import { ownCpuSeconds, startServerProcess } from './lib/server';
-import { int, ms, ratio, Samples, summarize } from './lib/stats';
+import { int, ms, ratio, summarize } from './lib/stats';
 import { makeWorkDir, subDir } from './lib/workdir';
 
 export interface Outcome {
@@ -23,21 +22,6 @@ const SERVER_DB = 'pounce.db';
 const WARM_UP_LEADS = 200;
 /** Concurrent load before the measured window, so V8 has optimised the hot path (not counted). */
 const WARM_UP_SECONDS = 3;
-
-interface LoadResult {
-  readonly seconds: number;
-  readonly ok: number;
-  readonly non2xx: number;
-  readonly errors: number;
-  readonly timeouts: number;
-  readonly statuses: Readonly<Record<string, number>>;
-  readonly latencies: Samples;
-  /** Lead ids from the 2xx bodies. */
-  readonly acked: ReadonlySet<string>;
-  /** 2xx whose lead came back without an assignee. */
-  readonly unassigned: number;
-  readonly perSecond: readonly number[];
-}
 
 /**
  * Intake throughput: the real server as a child process, one team of reps connected on the live
@@ -258,84 +242,6 @@ export async function runIntake(options: BenchOptions): Promise<Outcome> {
     );
   }
   return { failures };
-}
-
-function runLoad(
-  url: string,
-  apiKey: string,
-  generator: LeadGenerator,
-  options: BenchOptions,
-): Promise<LoadResult> {
-  const latencies = new Samples();
-  const acked = new Set<string>();
-  const perSecond: number[] = [];
-  const statuses: Record<string, number> = {};
-  let ok = 0;
-  let unassigned = 0;
-  return new Promise<LoadResult>((resolve, reject) => {
-    const start = performance.now();
-    const instance = autocannon(
-      {
-        url: `${url}/api/v1/leads`,
-        method: 'POST',
-        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-        connections: options.connections,
-        duration: options.duration,
-        timeout: 30,
-        requests: [
-          {
-            setupRequest: (request) => ({ ...request, body: JSON.stringify(generator.next('ac')) }),
-            onResponse: (status, body) => {
-              if (status < 200 || status >= 300) return;
-              const lead = leadOf(body);
-              if (!lead) return;
-              acked.add(lead.id);
-              if (lead.assignedTo === null) unassigned += 1;
-            },
-          },
-        ],
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        resolve({
-          seconds: (performance.now() - start) / 1000,
-          ok,
-          non2xx: result.non2xx,
-          errors: result.errors,
-          timeouts: result.timeouts,
-          statuses: Object.fromEntries(Object.entries(statuses)),
-          latencies,
-          acked,
-          unassigned,
-          perSecond,
-        });
-      },
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
-      if (statusCode < 200 || statusCode >= 300) return;
-      ok += 1;
-      latencies.push(responseTime);
-      const second = Math.floor((performance.now() - start) / 1000);
-      while (perSecond.length <= second) perSecond.push(0);
-      perSecond[second] = (perSecond[second] ?? 0) + 1;
-    });
-  });
-}
-
-function leadOf(body: string): { id: string; assignedTo: string | null } | null {
-  try {
-    const json: unknown = JSON.parse(body);
-    if (typeof json !== 'object' || json === null || !('lead' in json)) return null;
-    const lead: unknown = json.lead;
-    if (typeof lead !== 'object' || lead === null || !('id' in lead) || typeof lead.id !== 'string')
-      return null;
-    const assignedTo =
-      'assignedTo' in lead && typeof lead.assignedTo === 'string' ? lead.assignedTo : null;
-    return { id: lead.id, assignedTo };
-  } catch {
-    return null;
-  }
 }
 
 function countMissing(expected: ReadonlySet<string>, seen: ReadonlySet<string>): number {

@@ -8,6 +8,7 @@ export const BENCH_NAMES = [
   'renderer',
   'metrics',
   'board',
+  'growth',
 ] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
@@ -27,6 +28,10 @@ export interface BenchOptions {
   readonly keepData: boolean;
   /** Folder for `node --cpu-prof` profiles of the server, if wanted. */
   readonly cpuProfDir: string | undefined;
+  /** growth: leads stored per size (a tenth open, then all open). */
+  readonly growthSizes: readonly number[];
+  /** growth: leads stored for the start-up check (20,000 of them open). */
+  readonly startupLeads: number;
   /** Watchdog for the whole run, seconds. */
   readonly timeout: number;
   /** How the run was invoked, for the docs. */
@@ -44,12 +49,15 @@ export const USAGE = `usage: npm run bench [-- intake|assign|sync|priority|rende
   renderer           the built renderer in Chromium with 5,000 leads: first paint, keys, timers, heap
   metrics            the live-metrics engine: 50 reps, 5,000 open leads, per-event apply cost, in process
   board              the live board end to end: 50 reps, 5,000 open leads, 50 events/s -> team lead's board
+  growth             intake, push, board feed and restart at 0/10k/50k/100k stored leads; start-up with 1M
 
   --duration S       intake load and baseline duration in seconds (default 10)
   --connections N    intake: concurrent HTTP connections (default 50)
   --reps N           reps on the live channel (default: intake 10, assign 200)
   --leads N          assign: leads per variant (default 1000)
   --concurrency N    assign: posts in flight in the concurrent variant (default 10)
+  --sizes A,B,C      growth: leads stored per size (default 10000,50000,100000)
+  --startup-leads N  growth: leads stored for the start-up check (default 1000000)
   --no-docs          print the tables only; leave docs/benchmarks.md alone
   --keep-data        keep the temp folders (databases, server config)
   --cpu-prof DIR     run the server under node --cpu-prof, profiles into DIR
@@ -76,6 +84,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         reps: { type: 'string' },
         leads: { type: 'string' },
         concurrency: { type: 'string' },
+        sizes: { type: 'string' },
+        'startup-leads': { type: 'string' },
         'no-docs': { type: 'boolean' },
         'keep-data': { type: 'boolean' },
         'cpu-prof': { type: 'string' },
@@ -100,6 +110,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const reps = values.reps === undefined ? undefined : positiveInt('reps', values.reps, 1, 2000);
   const leads = positiveInt('leads', values.leads, 1000, 1_000_000);
   const concurrency = positiveInt('concurrency', values.concurrency, 10, 1000);
+  const growthSizes = (values.sizes ?? '10000,50000,100000')
+    .split(',')
+    .map((raw) => positiveInt('sizes', raw.trim(), 1, 10_000_000));
+  const startupLeads = positiveInt('startup-leads', values['startup-leads'], 1_000_000, 10_000_000);
   const intakeReps = reps ?? 10;
   const assignReps = reps ?? 200;
   // Generous: setup, both baseline halves, the load, verification, and ~20 ms per assign lead.
@@ -111,6 +125,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   if (benches.includes('priority')) computed += 60;
   // 5,000 leads posted, 13 sign-ins or starts, ~70 s of timed key presses and idle seconds.
   if (benches.includes('renderer')) computed += 360;
+  // Per size ~40 s plus seeding (~60 us a lead), and the start-up file.
+  if (benches.includes('growth')) {
+    const seeded = growthSizes.reduce((a, b) => a + 2 * b, 0) + startupLeads;
+    computed += (2 * growthSizes.length + 1) * (duration + 40) + Math.ceil(seeded / 10_000) + 120;
+  }
   const timeout = positiveInt('timeout', values.timeout, computed, 24 * 3600);
   return {
     benches,
@@ -120,6 +139,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     assignReps,
     leads,
     concurrency,
+    growthSizes,
+    startupLeads,
     writeDocs: !values['no-docs'],
     keepData: values['keep-data'] ?? false,
     cpuProfDir: values['cpu-prof'],

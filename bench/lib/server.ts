@@ -162,6 +162,34 @@ export async function startServerProcess(options: ServerOptions): Promise<Server
 
 /** utime + stime of `pid` and its descendants, from /proc (null where /proc is missing). */
 export function groupCpuSeconds(pid: number): number | null {
+  const family = processFamily(pid);
+  if (!family) return null;
+  let ticks = 0;
+  for (const s of family.values()) ticks += s.ticks;
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * Resident memory of the server, MB: the largest process of `pid`'s family (tsx starts the
+ * server in a node child; tsx's own process is not the server). Null where /proc is missing.
+ */
+export function serverRssMb(pid: number): number | null {
+  const family = processFamily(pid);
+  if (!family) return null;
+  let largest = 0;
+  for (const p of family.keys()) {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (match) largest = Math.max(largest, Number(match[1]) / 1024);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return largest;
+}
+
+/** `pid` and its descendants with their CPU ticks, from /proc. */
+function processFamily(pid: number): Map<number, { ppid: number; ticks: number }> | null {
   let entries: string[];
   try {
     entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
@@ -174,20 +202,19 @@ export function groupCpuSeconds(pid: number): number | null {
     if (parsed) stats.set(Number(name), parsed);
   }
   if (!stats.has(pid)) return null;
-  const family = new Set([pid]);
+  const family = new Map<number, { ppid: number; ticks: number }>();
+  family.set(pid, stats.get(pid) ?? { ppid: 0, ticks: 0 });
   let grew = true;
   while (grew) {
     grew = false;
     for (const [p, s] of stats) {
       if (!family.has(p) && family.has(s.ppid)) {
-        family.add(p);
+        family.set(p, s);
         grew = true;
       }
     }
   }
-  let ticks = 0;
-  for (const p of family) ticks += stats.get(p)?.ticks ?? 0;
-  return ticks / CLOCK_TICKS_PER_SECOND;
+  return family;
 }
 
 /** USER_HZ: 100 on every Linux architecture Node supports. */

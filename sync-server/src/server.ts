@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { FastifyServerOptions } from 'fastify';
 import { join, resolve } from 'node:path';
 import type { Config } from './config/schema';
@@ -35,6 +36,8 @@ export interface StartOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Creates this admin when the database has none (POUNCE_ADMIN_EMAIL / _PASSWORD). */
   readonly bootstrapAdmin?: { readonly email: string; readonly password: string };
+  /** SQLite extensions to load into the server's connections (see SqliteOptions). */
+  readonly sqliteExtensions?: readonly string[];
 }
 
 export interface ServerHandle {
@@ -47,6 +50,11 @@ export interface ServerHandle {
   readonly escalations: Escalations;
   /** The live board (docs/metrics.md); `settled()` waits until every commit is on it. */
   readonly board: BoardFeed;
+  /** The two SQLite connections, for diagnostics and tests that count the database's work. */
+  readonly sqlite: {
+    readonly writer: BetterSqlite3.Database;
+    readonly reader: BetterSqlite3.Database;
+  };
   /** Stops taking connections, lets in-flight requests finish, closes sockets and the database. */
   close(): Promise<void>;
 }
@@ -64,7 +72,9 @@ export async function startServer(
   const clock = options.clock ?? Date.now;
   // Before the database: a bad key file stops start-up with nothing to clean up.
   const box = openSecretBox(keyFilePath(config.sources, config.server.dataDir));
-  const sqlite = openSqlite(join(config.server.dataDir, DATABASE_FILE));
+  const sqlite = openSqlite(join(config.server.dataDir, DATABASE_FILE), {
+    ...(options.sqliteExtensions && { extensions: options.sqliteExtensions }),
+  });
   try {
     await migrateToLatest(sqlite.db);
   } catch (error) {
@@ -278,6 +288,7 @@ export async function startServer(
     writes,
     escalations,
     board,
+    sqlite: { writer: sqlite.raw, reader: sqlite.rawReader },
     close() {
       closing ??= (async () => {
         clearInterval(awayScan);

@@ -23,7 +23,7 @@ export interface TestServer {
 /** A real sync-server, in this process, on a real port, over a fresh SQLite file. */
 export async function startTestServer(
   overrides: Record<string, unknown> = {},
-  options: { dataDir?: string; clock?: () => number } = {},
+  options: { dataDir?: string; clock?: () => number; sqliteExtensions?: readonly string[] } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pounce-test-'));
   const config = loadConfig({
@@ -32,6 +32,7 @@ export async function startTestServer(
   const handle = await startServer(config, {
     bootstrapAdmin: ADMIN,
     ...(options.clock && { clock: options.clock }),
+    ...(options.sqliteExtensions && { sqliteExtensions: options.sqliteExtensions }),
   });
   const adminToken = await login(handle.url, ADMIN.email, ADMIN.password);
   return {

@@ -2,7 +2,7 @@ import type { Database } from './schema';
 import { m0005_lifecycle, m0006_repeat_inquiries, m0007_cadence } from '../lifecycle/tables';
 import { m0008_claim_and_away } from '../lifecycle/claim-tables';
 import { m0010_metrics_history } from '../metrics/history-indexes';
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 
 /*
  * Migrations are registered in code (a folder scan breaks once bundled), named in increasing
@@ -323,6 +323,67 @@ const m0011_time_order_indexes: Migration = {
   },
 };
 
+/**
+ * Deadlines by lead and kind. The first-touch deadline of a lead is read on every board update
+ * and at start for every open lead; with only `(lead_id)` and `(kind, done_at)` to choose from,
+ * SQLite took the second for `lead_id = ? and kind = ?` (two equalities beat one), scanning every
+ * `alert_lead` deadline ever written for each lead: the board's cost per event and the restart
+ * grew with the leads stored (issue 13). Three equality columns make the plan the obvious one.
+ */
+const m0012_deadlines_by_lead_kind: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex('lead_deadlines_lead_kind')
+      .on('lead_deadlines')
+      .columns(['lead_id', 'kind', 'done_at'])
+      .execute();
+    // Its prefix serves every read by lead alone.
+    await db.schema.dropIndex('lead_deadlines_lead').execute();
+  },
+};
+
+/**
+ * Each rep's untouched leads (assigned, no outcome yet), counted by triggers on `leads`. The
+ * capacity check before every assignment read them by counting the rep's leads (up to their
+ * capacity): thousands of index entries per lead when capacity is high and nobody calls, a cost
+ * that grew with the leads held (issue 13). Triggers see every write, whichever code path (intake,
+ * the router, an outcome, a reassignment, a release, the admin CLI) makes it.
+ */
+const m0013_untouched_counts: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('rep_untouched')
+      .addColumn('user_id', 'text', (c) => c.primaryKey())
+      .addColumn('n', 'integer', (c) => c.notNull())
+      .execute();
+    await sql`insert into rep_untouched (user_id, n)
+      select assigned_to, count(*) from leads
+      where status = 'assigned' and assigned_to is not null group by assigned_to`.execute(db);
+    await sql`create trigger leads_untouched_insert after insert on leads
+      when new.status = 'assigned' and new.assigned_to is not null
+      begin
+        insert into rep_untouched (user_id, n) values (new.assigned_to, 1)
+          on conflict (user_id) do update set n = n + 1;
+      end`.execute(db);
+    // Off the old holder's count, onto the new one's; an update that changes neither nets zero.
+    await sql`create trigger leads_untouched_update after update of status, assigned_to on leads
+      when (old.status = 'assigned' and old.assigned_to is not null)
+        or (new.status = 'assigned' and new.assigned_to is not null)
+      begin
+        update rep_untouched set n = n - 1
+          where old.status = 'assigned' and user_id = old.assigned_to;
+        insert into rep_untouched (user_id, n)
+          select new.assigned_to, 1 where new.status = 'assigned' and new.assigned_to is not null
+          on conflict (user_id) do update set n = n + 1;
+      end`.execute(db);
+    await sql`create trigger leads_untouched_delete after delete on leads
+      when old.status = 'assigned' and old.assigned_to is not null
+      begin
+        update rep_untouched set n = n - 1 where user_id = old.assigned_to;
+      end`.execute(db);
+  },
+};
+
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001_initial,
   '0002_teams_created_index': m0002_teams_created_index,
@@ -335,6 +396,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009_delivery_failures': m0009_delivery_failures,
   '0010_metrics_history': m0010_metrics_history,
   '0011_time_order_indexes': m0011_time_order_indexes,
+  '0012_deadlines_by_lead_kind': m0012_deadlines_by_lead_kind,
+  '0013_untouched_counts': m0013_untouched_counts,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

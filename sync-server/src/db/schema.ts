@@ -227,6 +227,12 @@ export interface SourceDeliveriesTable {
   received_at: number;
 }
 
+/** Kept by triggers on `leads` (migration 0013): a rep's leads with status `assigned`. */
+export interface RepUntouchedTable {
+  user_id: string;
+  n: number;
+}
+
 export interface Database {
   teams: TeamsTable;
   users: UsersTable;
@@ -245,6 +251,7 @@ export interface Database {
   source_deliveries: SourceDeliveriesTable;
   lead_deadlines: LeadDeadlinesTable;
   lead_offers: LeadOffersTable;
+  rep_untouched: RepUntouchedTable;
   away_periods: AwayPeriodsTable;
 }
 

@@ -27,12 +27,23 @@ export interface SqliteHandle {
    */
   readonly readDb: Kysely<Database>;
   readonly raw: BetterSqlite3.Database;
+  /** The reader's connection (the writer's for `:memory:`, which has only one). */
+  readonly rawReader: BetterSqlite3.Database;
   close(): Promise<void>;
 }
 
-export function openSqlite(file: string): SqliteHandle {
+export interface SqliteOptions {
+  /**
+   * SQLite extensions loaded into both connections (`loadExtension`). Tests load a work counter
+   * this way (test/helpers/sqlite-work.ts); an operator could load ICU or similar.
+   */
+  readonly extensions?: readonly string[];
+}
+
+export function openSqlite(file: string, options: SqliteOptions = {}): SqliteHandle {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const raw = new BetterSqlite3(file);
+  for (const extension of options.extensions ?? []) raw.loadExtension(extension);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
@@ -42,8 +53,11 @@ export function openSqlite(file: string): SqliteHandle {
     dialect: new SqliteDialect({ database: withStatementCache(raw) }),
   });
   let readDb = db;
+  let rawReader = raw;
   if (file !== ':memory:') {
     const reader = new BetterSqlite3(file);
+    rawReader = reader;
+    for (const extension of options.extensions ?? []) reader.loadExtension(extension);
     reader.pragma('busy_timeout = 5000');
     readDb = new Kysely<Database>({
       dialect: new SqliteDialect({ database: withStatementCache(reader) }),
@@ -54,6 +68,7 @@ export function openSqlite(file: string): SqliteHandle {
     db,
     readDb,
     raw,
+    rawReader,
     async close() {
       if (closed) return;
       closed = true;

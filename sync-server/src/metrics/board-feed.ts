@@ -88,6 +88,11 @@ export class BoardFeed {
     for (const rep of reps) this.facts.set(rep.repId, factKey(rep));
   }
 
+  /** Leads on some board (open, waiting, nurture): what the board holds in memory. */
+  get trackedLeads(): number {
+    return this.metrics.trackedLeads;
+  }
+
   /** Rebuilds the board from the database; call before the server takes writes. */
   static async start(deps: BoardFeedDeps): Promise<BoardFeed> {
     const now = deps.clock();

@@ -171,27 +171,16 @@ function applyScope(q: LeadQuery, scope: LeadScope): LeadQuery {
   }
 }
 
-const heldUntouchedQuery = prepareQuery((db, p: { userId: string; upTo: number }) =>
-  db
-    .selectFrom((eb) =>
-      eb
-        .selectFrom('leads')
-        .select('id')
-        .where('assigned_to', '=', p.userId)
-        .where('status', '=', 'assigned')
-        .limit(p.upTo)
-        .as('held'),
-    )
-    .select((eb) => eb.fn.countAll<number>().as('n')),
+const heldUntouchedQuery = prepareQuery((db, p: { userId: string }) =>
+  db.selectFrom('rep_untouched').select('n').where('user_id', '=', p.userId),
 );
 
 /**
- * Untouched leads (assigned, no first touch yet) that `userId` holds, counted up to `upTo`: a
- * capacity check only needs to know whether the cap is reached, so its cost is bounded by the
- * cap, not by how many leads the rep holds.
+ * Untouched leads (assigned, no first touch yet) that `userId` holds: one row of the count the
+ * database keeps (triggers on `leads`, migration 0013), whatever the rep holds.
  */
-export async function countHeldUntouched(db: Db, userId: string, upTo: number): Promise<number> {
-  const row = await heldUntouchedQuery.first(db, { userId, upTo });
+export async function countHeldUntouched(db: Db, userId: string): Promise<number> {
+  const row = await heldUntouchedQuery.first(db, { userId });
   return Number(row?.n ?? 0);
 }
 

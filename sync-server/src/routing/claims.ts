@@ -78,7 +78,7 @@ export class Claims implements ScheduledWork {
       if (user.team_id !== lead.team_id) throw offerEnded("you are no longer in the lead's team");
       if (await isAwayAt(trx, user.id, now)) throw offerEnded('you are marked away');
       const capacity = Number(user.capacity);
-      if ((await countHeldUntouched(trx, user.id, capacity)) >= capacity) {
+      if ((await countHeldUntouched(trx, user.id)) >= capacity) {
         throw new ApiError(
           409,
           'at_capacity',

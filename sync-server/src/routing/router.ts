@@ -150,7 +150,7 @@ export class Router {
       if (!pick || !chosen) return null;
       // Capacity is checked only for the rep whose turn it is, and counted only up to the cap.
       const capacity = Number(chosen.user.capacity);
-      if ((await countHeldUntouched(db, chosen.user.id, capacity)) >= capacity) {
+      if ((await countHeldUntouched(db, chosen.user.id)) >= capacity) {
         skipped['at capacity'] += 1;
         available.splice(index, 1);
         continue;
@@ -255,7 +255,7 @@ export class Router {
     for (const c of candidates) {
       if (options.exclude?.has(c.user.id)) continue;
       const capacity = Number(c.user.capacity);
-      if ((await countHeldUntouched(db, c.user.id, capacity)) >= capacity) {
+      if ((await countHeldUntouched(db, c.user.id)) >= capacity) {
         skipped['at capacity'] += 1;
       } else eligible.push(c.user);
     }
