@@ -6,11 +6,14 @@ import { performance } from 'node:perf_hooks';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { z } from 'zod';
 import { MemorySecretStore } from '../src/main/app/app-service';
-import { signIn } from '../src/main/client/client-core';
+import { ClientCore, signIn } from '../src/main/client/client-core';
+import { putServerLeads } from '../src/main/client/store';
 import { DEFAULT_SCRYPT, hashPassword, verifyPassword } from '../sync-server/src/auth/password';
 import type { AppMethod, AppResults } from '../src/shared/app-api';
 import type { Disposition } from '../src/shared/dispositions';
-import type { LeadInputRaw } from '../src/shared/lead';
+import { uuidv7 } from '../src/shared/ids';
+import type { Lead, LeadInputRaw, LeadStatus } from '../src/shared/lead';
+import type { TimelineEntry } from '../src/shared/sync-protocol';
 import { type Bridge, startBridge } from '../test/e2e/bridge/bridge-server';
 import type { Outcome } from './intake';
 import {
@@ -65,6 +68,8 @@ import { makeWorkDir, subDir } from './lib/workdir';
  */
 
 const QUEUE_LEADS = 5000;
+/** Closed leads in the rep's local history for the "with history" figures (issue 13). */
+const HISTORY_LEADS = 50_000;
 const WORKED_EVERY = 10; // every 10th lead gets an outcome logged: ~10% worked
 const FIRST_EVER_RUNS = 3;
 const RETURNING_RUNS = 5;
@@ -425,6 +430,11 @@ export async function runRenderer(options: BenchOptions): Promise<Outcome> {
   });
   const calibration = await calibrateDelivery(browser, answer);
 
+  // ---- the same rep with 50,000 closed leads in the app's local history ----
+  await closeBridge();
+  console.log(`renderer: writing ${int(HISTORY_LEADS)} closed leads into the local history ...`);
+  const held = await writeHistory(mainDataDir, rep.id, HISTORY_LEADS);
+  const history = { held, ...(await historyRuns(context, mainDataDir, secrets, server.url, rep)) };
   await closeBridge();
   await context.close();
   await chromium.close();
@@ -445,6 +455,10 @@ export async function runRenderer(options: BenchOptions): Promise<Outcome> {
     ['key presses painted', appKeys.frame.length, KEY_PRESSES],
     ['bare key presses painted', bare.keys.frame.length, KEY_PRESSES],
     ['posted leads on screen', posted.toRow.length, POSTED_LEADS],
+    ['kept-session starts with history', history.kept.length, KEPT_RUNS],
+    ['returning sign-ins with history', history.returning.length, RETURNING_RUNS],
+    ['key presses painted with history', history.keys.frame.length, KEY_PRESSES],
+    ['leads held with history', history.held, QUEUE_LEADS + HISTORY_LEADS],
   ] as const) {
     if (got < want) failures.push(`${what}: measured ${got} of ${want}`);
   }
@@ -550,6 +564,37 @@ export async function runRenderer(options: BenchOptions): Promise<Outcome> {
       ),
     ],
   );
+  const historyKeys = dist(history.keys.frame);
+  const historyTable = markdownTable(
+    ['with history', 'measured', `without (above)`, 'goal met?'],
+    [
+      [
+        'first row at app start, kept session',
+        spread(dist(history.kept)),
+        `p50 ${ms(keptDist.p50)}`,
+        paintMet(dist(history.kept)),
+      ],
+      [
+        'first row after sign-in (returning rep, form)',
+        spread(dist(history.returning)),
+        `p50 ${ms(returningDist.p50)}`,
+        paintMet(dist(history.returning)),
+      ],
+      [
+        'keydown -> next row highlighted',
+        `p50 ${ms(historyKeys.p50)}, p95 ${ms(historyKeys.p95)}, p99 ${ms(historyKeys.p99)}, max ${ms(historyKeys.max)} (n=${historyKeys.n})`,
+        `p50 ${ms(keyDist.p50)}, p99 ${ms(keyDist.p99)}`,
+        `p50 ${yes(historyKeys.p50 <= GOAL.keyMs)}, p95 ${yes(historyKeys.p95 <= GOAL.keyMs)}, p99 ${yes(historyKeys.p99 <= GOAL.keyMs)}`,
+      ],
+      [
+        'app service: leads.search over the queue and the history (50 newest matches)',
+        spread(dist(history.search)),
+        'n/a',
+        'n/a',
+      ],
+    ],
+  );
+  const historyLine = `With history: the same rep and queue, plus ${int(HISTORY_LEADS)} closed leads (won, closed, nurture; changed over the last 28 days, so inside the 30-day window the app keeps) written into the app's local database as a pull writes them (\`putServerLeads\`, each a copy of one of the rep's real leads with its timeline, under a new id), ${int(history.held)} leads held in all. The queue reads only the open ones (by index), so the figures should match those without.`;
   const devToolsMs =
     dist(calibration.withDevTools?.deliverMs ?? []).p50 -
     dist(calibration.withoutDevTools?.deliverMs ?? []).p50;
@@ -605,7 +650,7 @@ export async function runRenderer(options: BenchOptions): Promise<Outcome> {
   ];
 
   console.log(
-    `\n${goalTable}\n\n${signInTable}\n\n${infoTable}\n\n${stageLines.join('\n')}\n${heapLines.join('\n')}`,
+    `\n${goalTable}\n\n${signInTable}\n\n${historyLine}\n\n${historyTable}\n\n${infoTable}\n\n${stageLines.join('\n')}\n${heapLines.join('\n')}`,
   );
   console.log(`${idleLines.join('\n')}\n${traceLines.join('\n')}\n\n${verdict.join('\n')}`);
   console.log(`renderer: the bench took ${totalS.toFixed(0)} s\n`);
@@ -637,6 +682,10 @@ export async function runRenderer(options: BenchOptions): Promise<Outcome> {
         '',
         signInTable,
         '',
+        historyLine,
+        '',
+        historyTable,
+        '',
         infoTable,
         '',
         ...stageLines,
@@ -653,6 +702,144 @@ export async function runRenderer(options: BenchOptions): Promise<Outcome> {
     );
   }
   return { failures };
+}
+
+/**
+ * Writes `count` closed leads into the rep's local database the way a pull writes leads
+ * (store.ts `putServerLeads`): each a copy of one of the rep's own leads, with its timeline, under
+ * a new id, won, closed or in nurture, changed over the last 28 days (inside the 30-day window,
+ * so the app keeps them). Posting and closing 50,000 leads through the server would take many
+ * minutes and give the same rows; what the first-row and key figures read is this database.
+ */
+async function writeHistory(dataDir: string, userId: string, count: number): Promise<number> {
+  const core = await ClientCore.openLocal({ dataDir, userId });
+  try {
+    const templates = (
+      await core.db.selectFrom('leads').select(['lead', 'timeline']).execute()
+    ).map((r) => ({
+      lead: JSON.parse(r.lead) as Lead,
+      timeline: JSON.parse(r.timeline) as TimelineEntry[],
+    }));
+    if (templates.length === 0) throw new Error('no leads to copy into the history');
+    const statuses: readonly LeadStatus[] = ['closed', 'won', 'nurture'];
+    const now = Date.now();
+    for (let i = 0; i < count; i += 1000) {
+      const page: { lead: Lead; timeline: TimelineEntry[] }[] = [];
+      for (let j = i; j < Math.min(count, i + 1000); j++) {
+        const t = templates[j % templates.length];
+        if (!t) continue;
+        const status = statuses[j % statuses.length] ?? 'closed';
+        const at = new Date(now - (j / count) * 28 * 24 * 3_600_000 - 60_000).toISOString();
+        page.push({
+          lead: {
+            ...t.lead,
+            id: uuidv7(),
+            status,
+            attempts: Math.max(1, t.lead.attempts),
+            firstTouchAt: t.lead.firstTouchAt ?? at,
+            lastAttemptAt: at,
+            lastDisposition:
+              status === 'won'
+                ? 'meeting_booked'
+                : status === 'closed'
+                  ? 'not_interested'
+                  : 'not_sales_ready',
+            closeReason: status === 'closed' ? 'no_need' : null,
+            callbackAt: null,
+            nextAttemptAt: null,
+            updatedAt: at,
+          },
+          timeline: t.timeline,
+        });
+      }
+      await core.db.transaction().execute((trx) => putServerLeads(trx, page));
+    }
+    const held = await core.db
+      .selectFrom('leads')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(held.n);
+  } finally {
+    await core.close();
+  }
+}
+
+/** Kept-session starts, returning sign-ins, key presses and searches with the history in place. */
+async function historyRuns(
+  context: BrowserContext,
+  dataDir: string,
+  secrets: MemorySecretStore,
+  serverUrl: string,
+  rep: Rep,
+): Promise<{
+  kept: number[];
+  returning: number[];
+  keys: KeyRun;
+  search: number[];
+}> {
+  const kept: number[] = [];
+  const returning: number[] = [];
+  let bridge: Bridge | null = null;
+  let page: Page | null = null;
+  try {
+    for (let run = 0; run < KEPT_RUNS; run++) {
+      console.log(
+        `renderer: with history, app start with a kept session, ${run + 1}/${KEPT_RUNS} ...`,
+      );
+      await page?.close();
+      await bridge?.close();
+      bridge = await startBridge({ dataDir, secrets, engine: {} });
+      page = await context.newPage();
+      await page.goto(bridge.url);
+      await waitInPage(page, 'window.__bench.firstRow?.frame !== undefined', 30_000, 'a first row');
+      const snap = await probe(page);
+      if (snap.firstRow?.frame !== undefined) kept.push(snap.firstRow.frame);
+    }
+    if (!page || !bridge) throw new Error('no app page');
+    await waitInPage(
+      page,
+      `document.querySelector('[data-testid="connection"]')?.textContent.includes('Online')`,
+      15_000,
+      'the status bar to say Online',
+    );
+    await sleep(1500);
+    console.log(`renderer: with history, ${KEY_PRESSES} presses of j ...`);
+    const keys = await keystrokes(page);
+    await page.close();
+    page = null;
+    const search: number[] = [];
+    for (const query of [
+      'ada',
+      'analytics',
+      'lee',
+      '415',
+      'gmail',
+      'vp',
+      'zzz',
+      'an',
+      'co',
+      'ma',
+    ]) {
+      const t0 = performance.now();
+      await appCall(bridge, 'leads.search', { query });
+      search.push(performance.now() - t0);
+    }
+    for (let run = 0; run < RETURNING_RUNS; run++) {
+      console.log(
+        `renderer: with history, returning rep signs in, ${run + 1}/${RETURNING_RUNS} ...`,
+      );
+      const p = await returningSignInPage(context, bridge, serverUrl, rep);
+      const snap = await probe(p);
+      if (snap.clickAt !== null && snap.firstRow?.frame !== undefined) {
+        returning.push(snap.firstRow.frame - snap.clickAt);
+      }
+      await p.close();
+    }
+    return { kept, returning, keys, search };
+  } finally {
+    await page?.close();
+    await bridge?.close();
+  }
 }
 
 function distRow(name: string, d: Dist): string[] {

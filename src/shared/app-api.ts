@@ -119,7 +119,10 @@ export const AppRequestSchemas = {
   'rejected.list': empty,
   'rejected.dismiss': z.strictObject({ mutationId: z.number().int().positive() }),
   'sync.now': empty,
-  /** Every lead this app holds (open or not) whose name, company, email or phone matches. */
+  /**
+   * Leads this app holds (open, and closed within the server's history window) whose name,
+   * company, email or phone matches, newest first (docs/sync-protocol.md, "History").
+   */
   'leads.search': z.strictObject({
     query: z.string().trim().min(1, 'is required').max(200),
     limit: z.number().int().min(1).max(200).optional(),

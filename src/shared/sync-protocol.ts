@@ -320,6 +320,11 @@ export const PullResponseSchema = z.object({
   /** The signed-in user now (their `receivingLeads` may have changed elsewhere). */
   user: UserSchema,
   serverTime: isoDate,
+  /**
+   * Closed leads changed longer ago than this many days are history the app need not keep (the
+   * server's `sync.historyDays`; a first sync leaves them out). Absent from older servers.
+   */
+  historyDays: z.number().int().min(1).max(3650).optional(),
 });
 export type PullResponse = z.infer<typeof PullResponseSchema>;
 

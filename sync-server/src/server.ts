@@ -161,6 +161,7 @@ export async function startServer(
     clock,
     wake: (at) => escalations.wake(at),
     playbook: playbookFromConfig(config.lifecycle),
+    historyDays: config.sync.historyDays,
   });
   const leadActions = new LeadActions({ writes, notifier: hub, clock, escalations, router });
   const sources = new SourceAdmin({

@@ -39,6 +39,20 @@ describe('config', () => {
     expect(loadConfig({ env: {} }).sources.keyFile).toBeNull();
   });
 
+  it('takes the sync history window from the file or the environment, 30 days by default', () => {
+    expect(loadConfig({ env: {} }).sync.historyDays).toBe(30);
+    const fromFile = file('{"sync":{"historyDays":90}}');
+    expect(loadConfig({ file: fromFile, env: {} }).sync.historyDays).toBe(90);
+    const env = { POUNCE_SYNC_HISTORY_DAYS: '7' };
+    expect(loadConfig({ file: fromFile, env }).sync.historyDays).toBe(7);
+    expect(() => loadConfig({ env: { POUNCE_SYNC_HISTORY_DAYS: 'a month' } })).toThrow(
+      'sync.historyDays',
+    );
+    expect(() => loadConfig({ env: { POUNCE_SYNC_HISTORY_DAYS: '0' } })).toThrow(
+      'sync.historyDays',
+    );
+  });
+
   it.each([
     ['{"scoring":{"signalz":{}}}', 'scoring.signalz: unknown field'],
     ['{"scoring":{"tiers":{"hot":"high"}}}', 'scoring.tiers.hot'],

@@ -285,23 +285,9 @@ export class AppService {
       return Promise.resolve(null);
     },
     'leads.search': async ({ query, limit = 50 }) => {
-      const needle = searchKey(query);
-      const digits = query.replace(/\D/g, '');
-      const matches: QueueLead[] = [];
-      for (const view of await this.signedIn().listLeads()) {
-        if (view.revoked !== null) continue;
-        const l = view.lead;
-        const text = searchKey([l.name, l.company ?? '', l.email ?? ''].join(' '));
-        const phone = (l.phone ?? '').replace(/\D/g, '');
-        if (text.includes(needle) || (digits.length >= 3 && phone.includes(digits))) {
-          matches.push(queueLead(l));
-        }
-      }
-      // Newest first: the lead a rep searches for is usually one from today.
-      matches.sort((a, b) =>
-        a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0,
-      );
-      return matches.slice(0, limit);
+      // Newest first (the lead a rep searches for is usually one from today), found in SQL.
+      const found = await this.signedIn().searchLeads(query, limit);
+      return found.map((view) => queueLead(view.lead));
     },
     'settings.get': () => Promise.resolve(this.settings.value),
     'settings.set': async (patch) => {
@@ -705,10 +691,6 @@ function countsOf(items: readonly { readonly lead: Pick<Lead, 'firstTouchAt'> }[
 }
 
 /** Case- and accent-insensitive: "jose" finds "José". */
-function searchKey(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
 /** A failure the rep is meant to read, with its code. */
 class AppFailure extends Error {
   constructor(readonly error: AppError) {

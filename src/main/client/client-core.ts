@@ -35,6 +35,7 @@ import {
 import type { UserRole } from '../../shared/user';
 import { BoardRemote } from './board-remote';
 import { SyncEngine, type EngineOptions } from './engine';
+import { DAY_MS, DEFAULT_HISTORY_DAYS, PRUNE_EVERY_MS, searchKey } from './history';
 import { openLocalDb, type LocalDb } from './local-db';
 import type { Notifier } from './notifier';
 import { leadIdOf, overlay, type PendingMutation } from './overlay';
@@ -48,8 +49,13 @@ import {
   findLocalLead,
   getState,
   findLocalLeadBodies,
+  type LeadKeyRow,
+  listLeadKeysByIds,
   listLocalLeadKeys,
+  listOpenLeadKeys,
   listRejected,
+  pruneHistory,
+  searchLocalLeadIds,
   putServerLead,
   revokeLead,
   setState,
@@ -149,6 +155,8 @@ export interface LocalCoreOptions {
   /** Whose database: the signed-in user's id (the file is named after it). */
   readonly userId: string;
   readonly clock?: () => number;
+  /** SQLite extensions to load into the local database (tests count its work with one). */
+  readonly sqliteExtensions?: readonly string[];
 }
 
 export interface ConnectOptions {
@@ -182,6 +190,8 @@ export class ClientCore {
   private priority: PriorityOptions;
   private playbookFetched = false;
   private closed = false;
+  /** When history was last pruned (pruneHistory). */
+  private prunedAt = Number.NEGATIVE_INFINITY;
   /** Where and as whom this core syncs (set by `connect`): claims go straight to the server. */
   private remote: { readonly serverUrl: string; readonly token: string } | null = null;
 
@@ -210,17 +220,22 @@ export class ClientCore {
    */
   static async openLocal(options: LocalCoreOptions): Promise<ClientCore> {
     const file = join(options.dataDir, `pounce-${safeName(options.userId)}.db`);
-    const local = await openLocalDb(file);
+    const local = await openLocalDb(file, {
+      ...(options.sqliteExtensions && { extensions: options.sqliteExtensions }),
+    });
     try {
       const clientId = await ensureClientId(local.db);
       const kept = await getState(local.db, STATE_KEYS.playbook);
-      return new ClientCore(
+      const core = new ClientCore(
         local,
         clientId,
         options.userId,
         options.clock ?? Date.now,
         parsePlaybook(kept) ?? DEFAULT_PLAYBOOK,
       );
+      // History that aged out while the app was closed goes before anything reads the leads.
+      await core.pruneHistory();
+      return core;
     } catch (error) {
       await local.close();
       throw error;
@@ -257,6 +272,11 @@ export class ClientCore {
     };
     this.events.on('event', (event: ClientEvent) => {
       if (event.type === 'online') fetchPlaybook();
+      if (event.type === 'synced' && this.clock() - this.prunedAt >= PRUNE_EVERY_MS) {
+        this.pruneHistory().catch((error: unknown) => {
+          if (!this.closed) console.error('[client] history', error);
+        });
+      }
     });
     fetchPlaybook();
   }
@@ -412,6 +432,24 @@ export class ClientCore {
     return this.local.db;
   }
 
+  /** The local database's connection, for diagnostics and tests that count its work. */
+  get sqlite(): LocalDb['raw'] {
+    return this.local.raw;
+  }
+
+  /**
+   * Deletes history older than the server's window (history.ts): closed leads and leads that
+   * left this rep, changed longer ago than `historyDays`. Runs at open and, while the app runs,
+   * after a pull at most every hour. Returns how many leads it deleted.
+   */
+  async pruneHistory(): Promise<number> {
+    const now = this.clock();
+    this.prunedAt = now;
+    const days = Number((await getState(this.local.db, STATE_KEYS.historyDays)) ?? NaN);
+    const windowDays = Number.isInteger(days) && days > 0 ? days : DEFAULT_HISTORY_DAYS;
+    return pruneHistory(this.local.db, now - windowDays * DAY_MS);
+  }
+
   /**
    * Runs a command: validated, then written with its outbox row in one local transaction (the
    * outbox row is the optimistic change: what the rep sees is the server's copy with the outbox
@@ -525,7 +563,7 @@ export class ClientCore {
 
   /** The rep's queue in priority order (revoked and finished leads are not in it). */
   async getQueue(now = this.clock()): Promise<QueueItem[]> {
-    const views = await this.summaries();
+    const views = await this.summaries('queue');
     const byId = new Map(views.filter((v) => v.revoked === null).map((v) => [v.lead.id, v]));
     const leads = [...byId.values()].map((v) => v.lead);
     await this.prepareInSlices(leads, now);
@@ -559,7 +597,49 @@ export class ClientCore {
    * without timelines (getLead has the whole lead).
    */
   async listLeads(): Promise<LeadSummary[]> {
-    return this.summaries();
+    return this.summaries('all');
+  }
+
+  /**
+   * Leads this app holds (open, and history within the window; not revoked) whose name, company
+   * or email holds `query` (accents and case aside), or whose phone holds its digits (3 or more),
+   * newest first. Found in SQL on short folded columns: the history is never parsed for it.
+   * Older history is on the server only (docs/sync-protocol.md, "History").
+   */
+  async searchLeads(query: string, limit: number): Promise<LeadSummary[]> {
+    const ids = await searchLocalLeadIds(
+      this.local.db,
+      searchKey(query),
+      query.replace(/\D/g, ''),
+      limit,
+    );
+    if (ids.length === 0) return [];
+    const byLead = pendingByLead(await allPending(this.local.db));
+    const rows = await findLocalLeadBodies(
+      this.local.db,
+      ids,
+      new Set(ids.filter((id) => byLead.has(id))),
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [this.summaryOf(row, byLead.get(id) ?? [])] : [];
+    });
+  }
+
+  private summaryOf(
+    row: {
+      lead: string;
+      timeline: string | null;
+      revoked_reason: string | null;
+      revoked_at: number | null;
+    },
+    pending: PendingMutation[],
+  ): LeadSummary {
+    const timeline =
+      row.timeline === null ? [] : (JSON.parse(row.timeline) as LocalTimelineEntry[]);
+    const view = overlay(JSON.parse(row.lead) as Lead, timeline, pending, this.playbookNow);
+    return { lead: view.lead, pending: view.pending, revoked: revokedOf(row) };
   }
 
   async getLead(id: string): Promise<LocalLead | null> {
@@ -633,25 +713,30 @@ export class ClientCore {
    * kept waiting behind it. Reads run one after another, so two callers never parse the same
    * leads twice.
    */
-  private summaries(): Promise<LeadSummary[]> {
-    const run = this.reading.then(() => this.readSummaries());
+  private summaries(scope: 'queue' | 'all'): Promise<LeadSummary[]> {
+    const run = this.reading.then(() => this.readSummaries(scope));
     this.reading = run.catch(() => undefined);
     return run;
   }
 
-  private async readSummaries(): Promise<LeadSummary[]> {
-    const [keys, pending] = await Promise.all([
-      listLocalLeadKeys(this.local.db),
-      allPending(this.local.db),
-    ]);
-    const byLead = new Map<string, PendingMutation[]>();
-    for (const m of pending) {
-      const id = leadIdOf(m);
-      if (!id) continue;
-      const list = byLead.get(id);
-      if (list) list.push(m);
-      else byLead.set(id, [m]);
-    }
+  /**
+   * The change keys of what `scope` covers. The queue: the open leads (by index: closed history
+   * is never read) and any lead an outbox row is laid over (its pending change may reopen it).
+   */
+  private async leadKeys(
+    scope: 'queue' | 'all',
+    byLead: ReadonlyMap<string, PendingMutation[]>,
+  ): Promise<LeadKeyRow[]> {
+    if (scope === 'all') return listLocalLeadKeys(this.local.db);
+    const open = await listOpenLeadKeys(this.local.db);
+    const have = new Set(open.map((r) => r.id));
+    const more = [...byLead.keys()].filter((id) => !have.has(id));
+    return more.length === 0 ? open : [...open, ...(await listLeadKeysByIds(this.local.db, more))];
+  }
+
+  private async readSummaries(scope: 'queue' | 'all'): Promise<LeadSummary[]> {
+    const byLead = pendingByLead(await allPending(this.local.db));
+    const keys = await this.leadKeys(scope, byLead);
     const out: (LeadSummary | null)[] = [];
     const misses: { index: number; id: string; key: string; pending: PendingMutation[] }[] = [];
     const seen = new Set<string>();
@@ -682,26 +767,30 @@ export class ClientCore {
       for (const miss of batch) {
         const row = rows.get(miss.id);
         if (!row) continue; // deleted between the two reads: gone from this answer too
-        const timeline =
-          row.timeline === null ? [] : (JSON.parse(row.timeline) as LocalTimelineEntry[]);
-        const view = overlay(
-          JSON.parse(row.lead) as Lead,
-          timeline,
-          miss.pending,
-          this.playbookNow,
-        );
-        const summary: LeadSummary = {
-          lead: view.lead,
-          pending: view.pending,
-          revoked: revokedOf(row),
-        };
-        this.summaryCache.set(miss.id, { key: miss.key, summary });
+        const summary = this.summaryOf(row, miss.pending);
+        // The cache holds the queue's leads only: history read for a whole list is not kept.
+        if (scope === 'queue') this.summaryCache.set(miss.id, { key: miss.key, summary });
         out[miss.index] = summary;
       }
     }
-    for (const id of this.summaryCache.keys()) if (!seen.has(id)) this.summaryCache.delete(id);
+    if (scope === 'queue') {
+      for (const id of this.summaryCache.keys()) if (!seen.has(id)) this.summaryCache.delete(id);
+    }
     return out.filter((v): v is LeadSummary => v !== null);
   }
+}
+
+/** The outbox rows laid over each lead, by lead id. */
+function pendingByLead(pending: readonly PendingMutation[]): Map<string, PendingMutation[]> {
+  const byLead = new Map<string, PendingMutation[]>();
+  for (const m of pending) {
+    const id = leadIdOf(m);
+    if (!id) continue;
+    const list = byLead.get(id);
+    if (list) list.push(m);
+    else byLead.set(id, [m]);
+  }
+  return byLead;
 }
 
 /** Rows read per query when many leads changed at once (a first sync, a first read). */

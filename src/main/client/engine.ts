@@ -338,6 +338,9 @@ export class SyncEngine {
       await setState(trx, STATE_KEYS.cursor, res.cursor);
       await setState(trx, STATE_KEYS.lastSyncAt, res.serverTime);
       await setState(trx, STATE_KEYS.receivingLeads, String(res.user.receivingLeads));
+      if (res.historyDays !== undefined) {
+        await setState(trx, STATE_KEYS.historyDays, String(res.historyDays));
+      }
       if (skipped.length > 0) {
         const before = Number((await getState(trx, STATE_KEYS.skippedChanges)) ?? 0);
         await setState(trx, STATE_KEYS.skippedChanges, String(before + skipped.length));

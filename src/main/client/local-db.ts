@@ -8,14 +8,21 @@ import type { LocalDatabase } from './schema';
 
 export interface LocalDb {
   readonly db: Kysely<LocalDatabase>;
+  /** The connection itself, for diagnostics and tests that count its work. */
+  readonly raw: BetterSqlite3.Database;
   close(): Promise<void>;
+}
+
+export interface LocalDbOptions {
+  /** SQLite extensions to load (`loadExtension`): tests load a work counter this way. */
+  readonly extensions?: readonly string[];
 }
 
 /**
  * Opens (and migrates) the client's database. WAL with `synchronous = FULL`: an outcome the rep
  * logged is on disk before the app says so, even if the laptop loses power right after.
  */
-export async function openLocalDb(file: string): Promise<LocalDb> {
+export async function openLocalDb(file: string, options: LocalDbOptions = {}): Promise<LocalDb> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const raw = new BetterSqlite3(file);
   // Leads are stored whole (lead and timeline JSON, ~2.5 KB a row): on 4 KB pages most rows spill
@@ -26,6 +33,7 @@ export async function openLocalDb(file: string): Promise<LocalDb> {
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = FULL');
     raw.pragma('busy_timeout = 5000');
+    for (const extension of options.extensions ?? []) raw.loadExtension(extension);
   } catch (error) {
     // Not a database (or a damaged one): let the file go before reporting it.
     raw.close();
@@ -40,5 +48,5 @@ export async function openLocalDb(file: string): Promise<LocalDb> {
     await db.destroy();
     throw error;
   }
-  return { db, close: () => db.destroy() };
+  return { db, raw, close: () => db.destroy() };
 }

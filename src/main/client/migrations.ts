@@ -1,4 +1,6 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import type { Lead } from '../../shared/lead';
+import { leadSearchKey, phoneDigits } from './history';
 import type { LocalDatabase } from './schema';
 
 /* The local database's migrations, in code, only ever added to (same rules as the server's). */
@@ -49,9 +51,49 @@ const m0002_outbox_acked: Migration = {
   },
 };
 
+/**
+ * Open leads and history apart (history.ts): the queue reads the open leads by status and never
+ * steps through closed ones; old history is found by status and age (or revocation time) to be
+ * deleted; search reads a short folded key per lead instead of parsing every lead's JSON.
+ */
+const m0003_history: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('leads')
+      .addColumn('search_key', 'text', (c) => c.notNull().defaultTo(''))
+      .execute();
+    await db.schema
+      .alterTable('leads')
+      .addColumn('phone_digits', 'text', (c) => c.notNull().defaultTo(''))
+      .execute();
+    await db.schema
+      .alterTable('leads')
+      .addColumn('received_at', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .createIndex('leads_status_updated')
+      .on('leads')
+      .columns(['status', 'server_updated_at'])
+      .execute();
+    // Partial: a query for the leads not revoked (the queue's) must never walk this one.
+    await sql`create index leads_revoked_at on leads (revoked_at) where revoked_at is not null`.execute(
+      db,
+    );
+    // Leads stored before this migration get their keys (once: new writes carry them).
+    const rows = await sql<{ id: string; lead: string }>`select id, lead from leads`.execute(db);
+    for (const row of rows.rows) {
+      const lead = JSON.parse(row.lead) as Lead;
+      await sql`update leads set search_key = ${leadSearchKey(lead)},
+        phone_digits = ${phoneDigits(lead.phone)}, received_at = ${Date.parse(lead.receivedAt)}
+        where id = ${row.id}`.execute(db);
+    }
+  },
+};
+
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001_initial,
   '0002_outbox_acked': m0002_outbox_acked,
+  '0003_history': m0003_history,
 };
 
 class Provider implements MigrationProvider {

@@ -22,6 +22,12 @@ export interface LocalLeadsTable {
   revoked_at: number | null;
   /** When a notification was requested for it (one toast per lead, across restarts). */
   notified_at: number | null;
+  /** Name, company and email, folded for search (history.ts `leadSearchKey`). */
+  search_key: string;
+  /** The phone number's digits, for search by number. */
+  phone_digits: string;
+  /** Epoch ms of the lead's `receivedAt`: search lists the newest first. */
+  received_at: number;
 }
 
 /** Mutations not yet acknowledged by the server, in id order. */

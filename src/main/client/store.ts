@@ -1,8 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { preparedQueries } from '../../shared/db/prepared-query';
 import { uuidv7 } from '../../shared/ids';
 import type { Lead } from '../../shared/lead';
 import type { MutationName, TimelineEntry } from '../../shared/sync-protocol';
+import { CLOSED_STATUSES, leadSearchKey, OPEN_STATUSES, phoneDigits } from './history';
 import type { PendingMutation } from './overlay';
 import type { LocalDatabase, LocalLeadsTable, RejectedTable } from './schema';
 
@@ -26,6 +27,8 @@ export const STATE_KEYS = {
   playbook: 'playbook',
   /** How many pulled changes this app could not read and skipped (SyncStatus.skipped). */
   skippedChanges: 'skipped_changes',
+  /** The server's `historyDays` as the last pull said it (history.ts). */
+  historyDays: 'history_days',
 } as const;
 type StateKey = (typeof STATE_KEYS)[keyof typeof STATE_KEYS];
 
@@ -248,6 +251,9 @@ export async function putServerLead(
     revoked_reason: null,
     revoked_at: null,
     notified_at: null,
+    search_key: leadSearchKey(lead),
+    phone_digits: phoneDigits(lead.phone),
+    received_at: Date.parse(lead.receivedAt),
   };
   if (!stored) {
     await db.insertInto('leads').values(row).execute();
@@ -263,13 +269,25 @@ export async function putServerLead(
       server_updated_at: row.server_updated_at,
       revoked_reason: null,
       revoked_at: null,
+      search_key: row.search_key,
+      phone_digits: row.phone_digits,
+      received_at: row.received_at,
     })
     .where('id', '=', lead.id)
     .execute();
   return false;
 }
 
-type ServerCopy = { id: string; lead: string; timeline: string; status: string; updatedAt: number };
+type ServerCopy = {
+  id: string;
+  lead: string;
+  timeline: string;
+  status: string;
+  updatedAt: number;
+  searchKey: string;
+  phoneDigits: string;
+  receivedAt: number;
+};
 
 /** Stores a lead this client does not hold yet; changes nothing (0 rows) when it does. */
 const insertLeadQuery = prepareQuery((db, p: ServerCopy) =>
@@ -284,6 +302,9 @@ const insertLeadQuery = prepareQuery((db, p: ServerCopy) =>
       revoked_reason: null,
       revoked_at: null,
       notified_at: null,
+      search_key: p.searchKey,
+      phone_digits: p.phoneDigits,
+      received_at: p.receivedAt,
     })
     .onConflict((oc) => oc.column('id').doNothing()),
 );
@@ -302,6 +323,9 @@ const updateLeadQuery = prepareQuery((db, p: ServerCopy) =>
       server_updated_at: p.updatedAt,
       revoked_reason: null,
       revoked_at: null,
+      search_key: p.searchKey,
+      phone_digits: p.phoneDigits,
+      received_at: p.receivedAt,
     })
     .where('id', '=', p.id)
     .where('server_updated_at', '<=', p.updatedAt),
@@ -326,6 +350,9 @@ export async function putServerLeads(
       timeline: JSON.stringify(timeline),
       status: lead.status,
       updatedAt: Date.parse(lead.updatedAt),
+      searchKey: leadSearchKey(lead),
+      phoneDigits: phoneDigits(lead.phone),
+      receivedAt: Date.parse(lead.receivedAt),
     };
     if ((await insertLeadQuery.run(db, copy)) === 1) fresh.add(lead.id);
     else await updateLeadQuery.run(db, copy);
@@ -356,10 +383,10 @@ export async function listLocalLeads(db: Db) {
 }
 
 /**
- * What tells whether a lead changed, for every lead, without reading the lead itself: the lengths
- * come from SQLite's record headers, so this never touches the (large) JSON.
+ * What tells whether a lead changed, without reading the lead itself: the lengths come from
+ * SQLite's record headers, so this never touches the (large) JSON.
  */
-export async function listLocalLeadKeys(db: Db) {
+function leadKeys(db: Db) {
   return db
     .selectFrom('leads')
     .select((eb) => [
@@ -368,8 +395,95 @@ export async function listLocalLeadKeys(db: Db) {
       'revoked_at',
       eb.fn<number>('octet_length', ['lead']).as('lead_length'),
       eb.fn<number>('octet_length', ['timeline']).as('timeline_length'),
-    ])
+    ]);
+}
+
+export type LeadKeyRow = Awaited<ReturnType<typeof listLocalLeadKeys>>[number];
+
+/** The change keys of every lead, history included (see listOpenLeadKeys for the queue's). */
+export async function listLocalLeadKeys(db: Db) {
+  return leadKeys(db).execute();
+}
+
+/**
+ * The change keys of the queue's leads: open and still this rep's. Read through the
+ * `(status, server_updated_at)` index, so closed history is never stepped through: the queue
+ * costs the same with 50,000 closed leads kept as with none (test/integration/
+ * client-history.test.ts counts SQLite's steps).
+ */
+export async function listOpenLeadKeys(db: Db) {
+  return leadKeys(db)
+    .where('status', 'in', [...OPEN_STATUSES])
+    .where('revoked_at', 'is', null)
     .execute();
+}
+
+/** The change keys of these leads (by primary key; missing ids are left out). */
+export async function listLeadKeysByIds(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return leadKeys(db)
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+/**
+ * Deletes history older than `cutoff` (epoch ms): closed leads the server last changed before
+ * it, and leads that left this rep before it. Never a lead an outbox row (sent or not), the open
+ * call or an undismissed rejection refers to: those still have to be shown as they are. Found by
+ * index (status and age, revocation time), so with nothing to delete it reads nothing. Returns
+ * how many leads it deleted.
+ */
+export async function pruneHistory(db: Db, cutoff: number): Promise<number> {
+  const notInUse = sql<boolean>`id not in (
+    select json_extract(args, '$.leadId') from outbox
+      where json_extract(args, '$.leadId') is not null
+    union select json_extract(args, '$.leadId') from rejected
+      where dismissed = 0 and json_extract(args, '$.leadId') is not null
+    union select json_extract(value, '$.leadId') from sync_state
+      where key = ${STATE_KEYS.openCall} and json_valid(value)
+        and json_extract(value, '$.leadId') is not null
+  )`;
+  const closed = await db
+    .deleteFrom('leads')
+    .where('status', 'in', [...CLOSED_STATUSES])
+    .where('server_updated_at', '<', cutoff)
+    .where(notInUse)
+    .executeTakeFirst();
+  const revoked = await db
+    .deleteFrom('leads')
+    .where('revoked_at', '<', cutoff)
+    .where(notInUse)
+    .executeTakeFirst();
+  return Number(closed.numDeletedRows) + Number(revoked.numDeletedRows);
+}
+
+/**
+ * Leads (not revoked) whose folded name, company or email holds `needle`, or whose phone holds
+ * `digits` (3 or more), newest first: ids only. Reads the short search columns, not the JSON.
+ */
+export async function searchLocalLeadIds(
+  db: Db,
+  needle: string,
+  digits: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('leads')
+    .select('id')
+    .where('revoked_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb(eb.fn('instr', ['search_key', eb.val(needle)]), '>', 0),
+        ...(digits.length >= 3
+          ? [eb(eb.fn('instr', ['phone_digits', eb.val(digits)]), '>', 0)]
+          : []),
+      ]),
+    )
+    .orderBy('received_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 /** The stored lead JSON of `ids`, with the timeline only for those in `withTimeline`. */

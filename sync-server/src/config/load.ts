@@ -48,7 +48,12 @@ export function loadConfig(options: {
   // The sealing key's file is often a mounted secret: its path comes from the environment.
   const sources = { ...(merged.sources as Record<string, unknown> | undefined) };
   if (env.POUNCE_SOURCES_KEY_FILE) sources.keyFile = env.POUNCE_SOURCES_KEY_FILE;
-  const result = ConfigSchema.safeParse({ ...merged, server, sources });
+  const sync = { ...(merged.sync as Record<string, unknown> | undefined) };
+  const historyDays = env.POUNCE_SYNC_HISTORY_DAYS;
+  if (historyDays !== undefined && historyDays !== '') {
+    sync.historyDays = /^\d+$/.test(historyDays) ? Number(historyDays) : historyDays;
+  }
+  const result = ConfigSchema.safeParse({ ...merged, server, sources, sync });
   if (!result.success) {
     const where = options.file ? `config file ${options.file}` : 'configuration';
     throw new ConfigError(`invalid ${where}: ${describeIssues(fieldIssues(result.error))}`);

@@ -9,8 +9,9 @@ import { isProxyAddress } from './proxy-address';
 /*
  * The sync-server configuration: one schema, every key with a default and a one-line doc.
  * Sources, later wins: defaults < config file (JSON, `--config` or POUNCE_CONFIG) < environment
- * (POUNCE_PORT, POUNCE_HOST, POUNCE_DATA_DIR, POUNCE_TRUST_PROXY). Unknown keys are errors, so a
- * typo stops start-up with the key's name instead of silently using a default.
+ * (POUNCE_PORT, POUNCE_HOST, POUNCE_DATA_DIR, POUNCE_TRUST_PROXY, POUNCE_SOURCES_KEY_FILE,
+ * POUNCE_SYNC_HISTORY_DAYS). Unknown keys are errors, so a typo stops start-up with the key's
+ * name instead of silently using a default.
  */
 
 const regex = z.string().refine((pattern) => {
@@ -280,6 +281,17 @@ const BoardSchema = z
   })
   .prefault({});
 
+/** The sync protocol (docs/sync-protocol.md). */
+const SyncSchema = z
+  .strictObject({
+    /**
+     * Closed leads (won, closed, nurture) changed within this many days go to a first sync and
+     * stay in the apps; older ones are on the server only (env POUNCE_SYNC_HISTORY_DAYS).
+     */
+    historyDays: z.number().int().min(1).max(3650).default(30),
+  })
+  .prefault({});
+
 const LiveSchema = z
   .strictObject({
     /** Ping interval; a socket that misses two pongs is closed and its rep goes offline. */
@@ -437,6 +449,7 @@ export const ConfigSchema = z.strictObject({
   scoring: ScoringSchema,
   routing: RoutingSchema,
   live: LiveSchema,
+  sync: SyncSchema,
   metrics: MetricsSchema,
   board: BoardSchema,
   sources: SourcesSchema,

@@ -38,10 +38,16 @@ export interface SyncDeps {
   readonly wake?: (at: number) => void;
   /** What outcomes schedule; the default playbook when not given. */
   readonly playbook?: Playbook;
+  /**
+   * Config `sync.historyDays`: closed leads changed within this many days are the rep's recent
+   * history (a first sync sends them, the app keeps them); older ones stay on the server.
+   */
+  readonly historyDays?: number;
 }
 
-/** Closed leads a first sync still sends, so the app can show the rep's recent work. */
-const SNAPSHOT_CLOSED_WINDOW_MS = 14 * 24 * 3600_000;
+/** `sync.historyDays` when not given. */
+export const DEFAULT_HISTORY_DAYS = 30;
+const DAY_MS = 24 * 3600_000;
 
 export function incompatibleProtocol(got: unknown): ApiError {
   return new ApiError(
@@ -55,6 +61,10 @@ export function incompatibleProtocol(got: unknown): ApiError {
 /** The server side of docs/sync-protocol.md: push (exactly-once mutations) and pull. */
 export class SyncService {
   constructor(private readonly deps: SyncDeps) {}
+
+  private get historyDays(): number {
+    return this.deps.historyDays ?? DEFAULT_HISTORY_DAYS;
+  }
 
   /** What outcomes schedule here: clients fetch it (GET /api/v1/playbook) and keep it. */
   get playbook(): Playbook {
@@ -168,7 +178,7 @@ export class SyncService {
     const fresh = await findUserById(db, user.id);
     if (!fresh) throw ApiError.unauthorized();
     // Key for key what PullResponse declares; `changes` holds JSON texts.
-    const head: Omit<PullResponse, 'changes' | 'user' | 'serverTime'> = {
+    const head: Omit<PullResponse, 'changes' | 'user' | 'serverTime' | 'historyDays'> = {
       cursor: encodeCursor(page.cursor),
       hasMore: page.hasMore,
     };
@@ -176,7 +186,8 @@ export class SyncService {
       `{"cursor":${JSON.stringify(head.cursor)},"hasMore":${String(head.hasMore)},` +
       `"changes":[${page.changes.join(',')}],` +
       `"user":${JSON.stringify(toUser(fresh))},` +
-      `"serverTime":${JSON.stringify(new Date(this.deps.clock()).toISOString())}}`
+      `"serverTime":${JSON.stringify(new Date(this.deps.clock()).toISOString())},` +
+      `"historyDays":${String(this.historyDays)}}`
     );
   }
 
@@ -185,7 +196,10 @@ export class SyncService {
     cursor: Extract<PullCursor, { kind: 'snapshot' }>,
     limit: number,
   ): Promise<Page> {
-    const since = this.deps.clock() - SNAPSHOT_CLOSED_WINDOW_MS;
+    // Open leads, and closed ones changed within the history window: what the rep works from.
+    // An older closed lead that changes later (a repeat inquiry reopens it) is in the change log
+    // after this snapshot's `seq`, so it still reaches the app.
+    const since = this.deps.clock() - this.historyDays * DAY_MS;
     const rows = await listSnapshotWire(this.deps.readDb, user.id, cursor.after, since, limit + 1);
     const page = rows.slice(0, limit);
     const changes = page.map((row) => row.change);
