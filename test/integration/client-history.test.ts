@@ -116,12 +116,13 @@ describe('first sync and history on a real server', () => {
 
     // The same person asks again: the old closed lead reopens with its rep, and reaches the app.
     now = T0 + 41 * DAY;
-    const again = await http<{ lead: { id: string; status: string } }>(
+    const again = await http<{ lead: { id: string }; repeatInquiry?: boolean }>(
       'POST',
       `${s.url}/api/v1/leads`,
       { token: apiKey, body: { ...oldClosedBody, externalId: 'asked-again' } },
     );
-    expect(again.body.lead).toMatchObject({ id: oldClosed, status: 'working' });
+    // Intake answers a repeat inquiry with the lead's id only (an API key reads no lead).
+    expect(again.body).toEqual({ lead: { id: oldClosed }, repeatInquiry: true });
     await until(
       async () => (await core.getLead(oldClosed))?.lead.status === 'working',
       'the reopened lead in the app',
