@@ -575,10 +575,11 @@ export async function runRenderer(options: BenchOptions): Promise<Outcome> {
         paintMet(dist(history.kept)),
       ],
       [
-        'first row after sign-in (returning rep, form)',
-        spread(dist(history.returning)),
-        `p50 ${ms(returningDist.p50)}`,
-        paintMet(dist(history.returning)),
+        // The sign-ins here were not timed apart from their KDF: the KDF's p50 above is taken off.
+        `first row after sign-in (returning rep, form), less the KDF's p50 (${ms(returningKdf.p50)})`,
+        spread(dist(history.returning.map((v) => v - returningKdf.p50))),
+        `p50 ${ms(returningRest.p50)} (less the KDF)`,
+        paintMet(dist(history.returning.map((v) => v - returningKdf.p50))),
       ],
       [
         'keydown -> next row highlighted',
