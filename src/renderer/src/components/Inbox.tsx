@@ -55,8 +55,7 @@ export function Inbox(props: Props): JSX.Element {
   const [receivingOff, setReceivingOff] = useState(false);
   const statusRef = useRef<SyncStatus | null>(null);
   const playbook = usePlaybook();
-  /** A call the rep started and has not logged: they stay on that lead until they do. */
-  const openCall = useOpenCall(select.focus);
+  const { openCall, holds: heldByCall, cancel: cancelCall } = useOpenCall(select, commands);
 
   const { current, detail } = useLeadView(sel.id, selectedItem, queue.version);
   const zone = selectedItem?.row.timeZone ?? current?.lead.timezone ?? null;
@@ -91,19 +90,6 @@ export function Inbox(props: Props): JSX.Element {
       },
       `Logged “${info.label}”`,
     );
-  };
-
-  /** With a call open, the rep stays on its lead: says so, and brings it back up. */
-  const heldByCall = (targetId: string | null): boolean => {
-    if (!openCall || targetId === openCall.leadId) return false;
-    const leadId = openCall.leadId;
-    setPinned(null);
-    select.focus(leadId);
-    commands.say(
-      leadId,
-      'Log how the call went first (the outcome keys), or x if the call did not happen.',
-    );
-    return true;
   };
 
   const move = (to: number): void => {
@@ -149,14 +135,6 @@ export function Inbox(props: Props): JSX.Element {
     }
     if (lead.seenAt === null) run({ type: 'markSeen', leadId: lead.id });
     start();
-  };
-
-  const cancelCall = (): void => {
-    if (!openCall) return;
-    const leadId = openCall.leadId;
-    call('call.cancel', {})
-      .then(() => commands.say(leadId, 'No call: nothing logged.'))
-      .catch(() => undefined);
   };
 
   const email = (): void => {
