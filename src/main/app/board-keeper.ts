@@ -1,21 +1,16 @@
-import { applyBoardMessage, type BoardModel } from '../../shared/board-model';
+import { BoardFold } from '../../shared/board-fold';
 import type { BoardServerMessage } from '../../shared/board-protocol';
-import {
-  type BoardLeadName,
-  type BoardPerson,
-  type BoardState,
-  boardViewOf,
-  orderBoards,
-} from '../../shared/board-view';
+import type { BoardState } from '../../shared/board-view';
 import type { ClientEvent } from '../../shared/client-api';
 import type { UserRole } from '../../shared/user';
 import type { BoardRemote } from '../client/board-remote';
 
 /*
- * The app's copy of every board the signed-in team lead (or admin) may watch: one BoardModel per
- * team, folded from the live channel's board messages, plus the names the figures leave out (reps,
- * teams, at-risk leads), read from the server once each. The page is told at most every
- * `coalesceMs` with the whole state: a burst of deltas (a CSV import) is one render.
+ * The app's copy of every board the signed-in team lead (or admin) may watch: the live channel's
+ * board messages folded by the shared BoardFold (the wallboard folds with the same one), plus
+ * the names the figures leave out (reps, teams, at-risk leads), read from the server once each.
+ * The page is told at most every `coalesceMs` with the whole state: a burst of deltas (a CSV
+ * import) is one render.
  *
  *   const keeper = new BoardKeeper({ remote, resync, emit });
  *   core.on((event) => keeper.onEvent(event));
@@ -35,14 +30,7 @@ export interface BoardKeeperOptions {
 }
 
 export class BoardKeeper {
-  private readonly models = new Map<string, BoardModel>();
-  private readonly teamNames = new Map<string, string>();
-  private readonly people = new Map<string, BoardPerson>();
-  private readonly leadNames = new Map<string, BoardLeadName>();
-  /** Lead ids asked for (or being asked for): each is read once. */
-  private readonly askedLeads = new Set<string>();
-  private role: UserRole | null = null;
-  private live = false;
+  private readonly fold = new BoardFold();
   private closed = false;
   private timer: NodeJS.Timeout | null = null;
   private lastEmitAt = -Infinity;
@@ -67,23 +55,11 @@ export class BoardKeeper {
 
   /** The role from the sign-in (a kept session learns it from the server: `user.changed`). */
   setRole(role: UserRole | null): void {
-    if (this.role === role) return;
-    this.role = role;
-    // A team lead made a rep loses the boards; the server stops sending them anyway.
-    if (role === 'rep') this.models.clear();
-    this.changed();
+    if (this.fold.setRole(role)) this.changed();
   }
 
   state(): BoardState {
-    return {
-      role: this.role,
-      live: this.live,
-      boards: orderBoards(
-        [...this.models.values()].map((m) => boardViewOf(m, this.teamNames.get(m.teamId) ?? null)),
-      ),
-      people: Object.fromEntries(this.people),
-      leads: Object.fromEntries(this.leadNames),
-    };
+    return this.fold.state();
   }
 
   close(): void {
@@ -93,18 +69,14 @@ export class BoardKeeper {
   }
 
   private apply(message: BoardServerMessage): void {
-    const next = applyBoardMessage(this.models.get(message.teamId) ?? null, message);
-    if (next === 'resync') {
+    const step = this.fold.apply(message);
+    if (step.type === 'resync') {
       this.resync();
       return;
     }
-    const known = this.models.get(message.teamId);
-    if (next === known) return;
-    this.models.set(message.teamId, next);
-    if (!known)
-      this.readPeople(); // a first snapshot: the team's names and the team's name
-    else if ([...next.reps.keys()].some((id) => !this.people.has(id))) this.readPeople();
-    this.readLeadNames(next);
+    if (step.type === 'same') return;
+    if (step.readPeople) this.readPeople(); // a first snapshot, or someone new
+    this.readLeadNames(step.teamId);
     this.changed();
   }
 
@@ -116,9 +88,7 @@ export class BoardKeeper {
   }
 
   private setLive(live: boolean): void {
-    if (this.live === live) return;
-    this.live = live;
-    this.changed();
+    if (this.fold.setLive(live)) this.changed();
   }
 
   /** The people and team names (one request each), again if someone new shows up meanwhile. */
@@ -132,8 +102,7 @@ export class BoardKeeper {
     this.readingPeople = Promise.all([remote.people(), remote.teams()])
       .then(([people, teams]) => {
         if (this.closed) return;
-        for (const person of people) this.people.set(person.id, person);
-        for (const team of teams) this.teamNames.set(team.id, team.name);
+        this.fold.addPeople(people, teams);
         this.changed();
       })
       .catch((error: unknown) => {
@@ -144,30 +113,24 @@ export class BoardKeeper {
         this.readingPeople = null;
         if (this.peopleAgain && !this.closed) {
           this.peopleAgain = false;
-          if ([...this.models.values()].some((m) => [...m.reps.keys()].some(this.unknown))) {
-            this.readPeople();
-          }
+          if (this.fold.missingPeople()) this.readPeople();
         }
       });
   }
 
-  private readonly unknown = (id: string): boolean => !this.people.has(id);
-
   /** Names of at-risk leads not read yet (a list is at most ~10 leads). */
-  private readLeadNames(model: BoardModel): void {
+  private readLeadNames(teamId: string): void {
     const remote = this.o.remote();
     if (!remote) return;
-    for (const entry of model.atRisk) {
-      if (this.askedLeads.has(entry.leadId)) continue;
-      this.askedLeads.add(entry.leadId);
-      remote.leadName(entry.leadId).then(
+    for (const leadId of this.fold.askLeadNames(teamId)) {
+      remote.leadName(leadId).then(
         (name) => {
           if (this.closed || !name) return;
-          this.leadNames.set(entry.leadId, name);
+          this.fold.addLeadName(leadId, name);
           this.changed();
         },
         (error: unknown) => {
-          this.askedLeads.delete(entry.leadId); // asked again with the next list
+          this.fold.forgetLeadName(leadId); // asked again with the next list
           console.error('[board] could not read a lead name', describe(error));
         },
       );

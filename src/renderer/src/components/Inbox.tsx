@@ -1,36 +1,24 @@
-import { type JSX, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AppQueueItem, AppSession, AppSettings, QueueLead } from '../../../shared/app-api';
-import type { ClientCommand, LocalLead, OpenCall, SyncStatus } from '../../../shared/client-api';
+import { type JSX, useEffect, useMemo, useRef, useState } from 'react';
+import type { AppSession, AppSettings, QueueLead } from '../../../shared/app-api';
+import type { SyncStatus } from '../../../shared/client-api';
 import type { Disposition } from '../../../shared/dispositions';
 import { playbookDisposition } from '../../../shared/playbook';
-import { useAfterPaint } from '../hooks/use-after-paint';
+import { useActionKeys } from '../hooks/use-action-keys';
+import { useCommands } from '../hooks/use-commands';
+import { useLeadView } from '../hooks/use-lead-view';
+import { useOpenCall } from '../hooks/use-open-call';
 import { usePlaybook } from '../hooks/use-playbook';
-import { itemAt, type QueueState, useQueue } from '../hooks/use-queue';
+import { itemAt, useQueue } from '../hooks/use-queue';
+import { useSearch } from '../hooks/use-search';
+import { useSelection } from '../hooks/use-selection';
 import { call, errorText, onAppEvent } from '../lib/api';
-import { type Action, actionFor, keyFor, shortcutsFor } from '../lib/keymap';
-import { ticker } from '../lib/ticker';
-import { weekdayTime } from '../lib/time';
-import { CallbackPicker } from './CallbackPicker';
-import { HelpOverlay } from './HelpOverlay';
+import { type Action, keyFor } from '../lib/keymap';
+import { InboxDialogs, type Modal } from './InboxDialogs';
 import { Kbd } from './Kbd';
 import { LeadDetail } from './LeadDetail';
-import { NoteDialog } from './NoteDialog';
 import { QueueList } from './QueueList';
-import { ReasonPicker } from './ReasonPicker';
-import { RejectedPanel } from './RejectedPanel';
 import { SearchBox } from './SearchBox';
-import { SettingsPanel } from './SettingsPanel';
 import { StatusBar } from './StatusBar';
-
-type Modal =
-  | 'help'
-  | 'settings'
-  | 'rejected'
-  | 'note'
-  | 'callback'
-  | 'callback-outcome'
-  | { readonly reasonFor: Disposition }
-  | null;
 
 interface Props {
   readonly session: AppSession;
@@ -43,12 +31,6 @@ interface Props {
   readonly onShowBoard?: () => void;
 }
 
-/** The highlighted row: its place in the whole queue, and its lead once the window holds it. */
-interface Selection {
-  readonly id: string | null;
-  readonly index: number;
-}
-
 /**
  * The rep's day: the queue on the left, the selected lead on the right, the status bar below.
  * Every action is one key (lib/keymap.ts) and a button; every change goes to the app as one
@@ -56,102 +38,27 @@ interface Selection {
  *
  * Handlers read the latest state through a ref and are created once: callbacks that close over
  * a render keep that render's queue alive (and, through older callbacks, every queue before
- * it), and stable callbacks keep the memoised rows from re-rendering.
+ * it), and stable callbacks keep the memoised rows from re-rendering. The selection, the lead
+ * on screen, the commands and their flash, the open call, search and the window's keys are
+ * hooks (hooks/); the dialogs are InboxDialogs.
  */
 export function Inbox(props: Props): JSX.Element {
   const selectedIdRef = useRef<string | null>(null);
   const [queue, queueControls] = useQueue(selectedIdRef);
-  const [sel, setSel] = useState<Selection>({ id: null, index: 0 });
-  selectedIdRef.current = sel.id;
-  /** A lead picked from search that is not in the queue (won, closed) stays up until a move. */
-  const [pinned, setPinned] = useState<string | null>(null);
-  const [opened, setOpened] = useState(false);
-  const [view, setView] = useState<LocalLead | null>(null);
+  const [selection, select] = useSelection(queue, selectedIdRef);
+  const { sel, pinned, opened, item: selectedItem } = selection;
+  const { setSel, setPinned, setOpened } = select;
   const [modal, setModal] = useState<Modal>(null);
-  const [flash, setFlash] = useState<{ leadId: string; text: string } | null>(null);
-  const flashRef = useRef(flash);
-  flashRef.current = flash;
-  const [query, setQuery] = useState('');
-  const [results, setResults] = useState<readonly QueueLead[] | null>(null);
-  const [activeResult, setActiveResult] = useState(0);
+  const [flash, commands] = useCommands(selectedIdRef);
+  const { run, claim } = commands;
+  const search = useSearch();
   const [receivingOff, setReceivingOff] = useState(false);
   const statusRef = useRef<SyncStatus | null>(null);
-  const searchRef = useRef<HTMLInputElement>(null);
   const playbook = usePlaybook();
-  const playbookRef = useRef(playbook);
-  playbookRef.current = playbook;
-  /** A call the rep started and has not logged: they stay on that lead until they do. */
-  const [openCall, setOpenCall] = useState<OpenCall | null>(null);
+  const { openCall, holds: heldByCall, cancel: cancelCall } = useOpenCall(select, commands);
 
-  // A call left open (the app was closed mid-call) brings the rep back to that lead.
-  useEffect(() => {
-    let live = true;
-    call('status.get', {})
-      .then((status) => {
-        if (!live || !status.openCall) return;
-        const leadId = status.openCall.leadId;
-        setOpenCall(status.openCall);
-        setSel((cur) => (cur.id === leadId ? cur : { id: leadId, index: cur.index }));
-        setOpened(true);
-      })
-      .catch(() => undefined);
-    const off = onAppEvent((event) => {
-      if (event.type === 'call.changed') setOpenCall(event.call);
-    });
-    return () => {
-      live = false;
-      off();
-    };
-  }, []);
-
-  // Follow the queue: the selected lead where it moved to; if it left, the row in its place.
-  useEffect(() => {
-    if (!queue.loaded) return;
-    setSel((cur) => reconcile(cur, queue, pinned));
-  }, [queue, pinned]);
-
-  const selectedItem = selectedItemOf(queue, sel);
-
-  // Until lead.get answers (a few ms), the row's own data stands in, so keys pressed right
-  // after moving act on the highlighted lead instead of being lost.
-  const loaded = view !== null && view.lead.id === sel.id ? view : null;
-  const placeholder = useMemo(
-    () => (selectedItem ? placeholderView(selectedItem) : null),
-    [selectedItem],
-  );
-  const current = loaded ?? placeholder;
+  const { current, detail } = useLeadView(sel.id, selectedItem, queue.version);
   const zone = selectedItem?.row.timeZone ?? current?.lead.timezone ?? null;
-
-  // The detail pane (and its lead.get) follows once the frame with the new highlight is
-  // painted: the render of a key press leaves the (memoised) pane's props as they were, so that
-  // frame holds two rows' change of class, and the pane renders in a task of its own.
-  const detail = useAfterPaint(
-    useMemo(
-      () => ({ id: sel.id, view: current, loaded, item: selectedItem }),
-      [sel.id, current, loaded, selectedItem],
-    ),
-  );
-  const detailId = detail.id;
-
-  // The whole lead (message, timeline) for the selection; refreshed with the queue.
-  useEffect(() => {
-    if (detailId === null) {
-      setView(null);
-      return;
-    }
-    let live = true;
-    const timer = setTimeout(() => {
-      call('lead.get', { id: detailId })
-        .then((v) => {
-          if (live) setView(v);
-        })
-        .catch(() => undefined);
-    }, 30);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [detailId, queue.version]);
 
   useEffect(() => {
     const untouched = queue.counts.untouched;
@@ -159,23 +66,6 @@ export function Inbox(props: Props): JSX.Element {
   }, [queue.counts.untouched]);
 
   // ---- handlers: fresh closures every render, reached through one ref -----------------------
-
-  const run = (command: ClientCommand, done?: string): void => {
-    call('lead.command', command)
-      .then((result) => {
-        if (!done || !('leadId' in command)) return;
-        const text = result.scheduled
-          ? `${done}: ${result.scheduled}.`
-          : done.endsWith('.')
-            ? done
-            : `${done}.`;
-        setFlash({ leadId: command.leadId, text });
-      })
-      .catch((error: unknown) => {
-        const leadId = 'leadId' in command ? command.leadId : (sel.id ?? '');
-        setFlash({ leadId, text: `Not saved: ${errorText(error)}` });
-      });
-  };
 
   /**
    * Logs an outcome; one the playbook asks a reason for opens the reason picker first. What it
@@ -202,36 +92,11 @@ export function Inbox(props: Props): JSX.Element {
     );
   };
 
-  /** With a call open, the rep stays on its lead: says so, and brings it back up. */
-  const heldByCall = (targetId: string | null): boolean => {
-    if (!openCall || targetId === openCall.leadId) return false;
-    const leadId = openCall.leadId;
-    setPinned(null);
-    setSel((cur) => (cur.id === leadId ? cur : { id: leadId, index: cur.index }));
-    setOpened(true);
-    setFlash({
-      leadId,
-      text: 'Log how the call went first (the outcome keys), or x if the call did not happen.',
-    });
-    return true;
-  };
-
   const move = (to: number): void => {
     const index = Math.max(0, Math.min(queue.total - 1, to));
     if (heldByCall(itemAt(queue, index)?.lead.id ?? null)) return;
     setPinned(null);
     setSel({ id: itemAt(queue, index)?.lead.id ?? null, index });
-  };
-
-  /** Claim mode: the first rep to claim an offered lead gets it; then `then` runs. */
-  const claim = (item: AppQueueItem, then?: () => void): void => {
-    const leadId = item.lead.id;
-    call('lead.claim', { leadId })
-      .then(() => {
-        setFlash({ leadId, text: `Claimed: ${item.lead.name} is yours.` });
-        then?.();
-      })
-      .catch((error: unknown) => setFlash({ leadId, text: `Not claimed: ${errorText(error)}` }));
   };
 
   const open = (index?: number): void => {
@@ -244,28 +109,24 @@ export function Inbox(props: Props): JSX.Element {
     else if (item.lead.seenAt === null) run({ type: 'markSeen', leadId: item.lead.id });
   };
 
-  /**
-   * Hands `url` to the OS and says `what`, unless something newer was said since `since` (the
-   * flash when the rep pressed the key): "Calling ..." must not cover the outcome the rep logged
-   * while the dialer was still opening.
-   */
-  const openLink = (url: string, what: string, since = flashRef.current): void => {
-    const leadId = sel.id ?? '';
-    call('link.open', { url })
-      .then(() => setFlash((cur) => (cur === since ? { leadId, text: what } : cur)))
-      .catch((error: unknown) => setFlash({ leadId, text: `Could not open: ${errorText(error)}` }));
-  };
-
   const dial = (): void => {
     const lead = current?.lead;
     if (!lead?.phone) return;
     if (heldByCall(lead.id)) return;
     const phone = lead.phone;
-    const since = flashRef.current;
+    const since = commands.said();
+    const selected = sel.id ?? '';
     const start = (): void => {
       call('call.start', { leadId: lead.id })
-        .then(() => openLink(`tel:${phone}`, `Calling ${phone}… then log how it went.`, since))
-        .catch((error: unknown) => setFlash({ leadId: lead.id, text: errorText(error) }));
+        .then(() =>
+          commands.openLink(
+            `tel:${phone}`,
+            `Calling ${phone}… then log how it went.`,
+            selected,
+            since,
+          ),
+        )
+        .catch((error: unknown) => commands.say(lead.id, errorText(error)));
     };
     // An offer is claimed first: calling a lead that is not yours is a teammate's call.
     if (selectedItem?.lead.id === lead.id && selectedItem.row.section === 'offered') {
@@ -276,17 +137,11 @@ export function Inbox(props: Props): JSX.Element {
     start();
   };
 
-  const cancelCall = (): void => {
-    if (!openCall) return;
-    const leadId = openCall.leadId;
-    call('call.cancel', {})
-      .then(() => setFlash({ leadId, text: 'No call: nothing logged.' }))
-      .catch(() => undefined);
-  };
-
   const email = (): void => {
     const lead = current?.lead;
-    if (lead?.email) openLink(`mailto:${lead.email}`, `Writing to ${lead.email}.`);
+    if (lead?.email) {
+      commands.openLink(`mailto:${lead.email}`, `Writing to ${lead.email}.`, sel.id ?? '');
+    }
   };
 
   const toggleReceiving = (): void => {
@@ -311,7 +166,7 @@ export function Inbox(props: Props): JSX.Element {
         open();
         return;
       case 'back':
-        if (flash) setFlash(null);
+        if (flash) commands.clear();
         setOpened(false);
         return;
       case 'call':
@@ -335,7 +190,7 @@ export function Inbox(props: Props): JSX.Element {
         if (current) setModal('note');
         return;
       case 'search':
-        searchRef.current?.focus();
+        search.controls.focus();
         return;
       case 'availability':
         toggleReceiving();
@@ -361,22 +216,14 @@ export function Inbox(props: Props): JSX.Element {
     }
   };
 
-  const moveResult = (delta: number): void =>
-    setActiveResult((a) => Math.max(0, Math.min((results?.length ?? 1) - 1, a + delta)));
-
   const chooseResult = (lead: QueueLead): void => {
     if (heldByCall(lead.id)) {
-      setQuery('');
-      setResults(null);
-      searchRef.current?.blur();
+      search.controls.close();
       return;
     }
     setPinned(lead.id);
-    setSel((cur) => ({ id: lead.id, index: cur.index }));
-    setOpened(true);
-    setQuery('');
-    setResults(null);
-    searchRef.current?.blur();
+    select.focus(lead.id);
+    search.controls.close();
     queueControls.refresh();
   };
 
@@ -385,16 +232,12 @@ export function Inbox(props: Props): JSX.Element {
     move,
     open,
     logOutcome,
-    run,
     toggleReceiving,
-    moveResult,
     chooseResult,
     heldByCall,
   };
   const latest = useRef(handlers);
   latest.current = handlers;
-  const modalRef = useRef(modal);
-  modalRef.current = modal;
 
   // Created once; each calls the newest handler. The memoised panes (LeadDetail, StatusBar,
   // SearchBox) get only these, so a key press that moves the highlight re-renders the list.
@@ -418,10 +261,16 @@ export function Inbox(props: Props): JSX.Element {
       settings: () => setModal('settings'),
       rejected: () => setModal('rejected'),
       help: () => setModal('help'),
-      moveResult: (delta: number) => latest.current.moveResult(delta),
+      closeModal: () => setModal(null),
+      logOutcome: (
+        disposition: Disposition,
+        callbackAt: number | undefined,
+        reason: string | null,
+      ) => latest.current.logOutcome(disposition, callbackAt, reason),
+      command: commands.run,
       chooseResult: (lead: QueueLead) => latest.current.chooseResult(lead),
     }),
-    [],
+    [commands],
   );
 
   // A toast clicked in the OS: bring that lead up.
@@ -430,55 +279,13 @@ export function Inbox(props: Props): JSX.Element {
       onAppEvent((event) => {
         if (event.type !== 'lead.focus') return;
         if (latest.current.heldByCall(event.leadId)) return;
-        setSel((cur) => ({ id: event.leadId, index: cur.index }));
-        setOpened(true);
+        select.focus(event.leadId);
         queueControls.refresh();
       }),
-    [queueControls],
+    [queueControls, select],
   );
 
-  // One key handler for the window; fields and dialogs keep their own keys.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent): void => {
-      if (modalRef.current !== null || event.defaultPrevented) return;
-      const target = event.target as HTMLElement | null;
-      if (
-        target &&
-        (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
-      ) {
-        return;
-      }
-      const action = actionFor(event, playbookRef.current);
-      if (!action) return;
-      event.preventDefault();
-      stable.perform(action);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [stable]);
-
-  // Search: the app looks through every lead it holds.
-  useEffect(() => {
-    if (query.trim() === '') {
-      setResults(null);
-      return;
-    }
-    const timer = setTimeout(() => {
-      call('leads.search', { query })
-        .then((found) => {
-          setResults(found);
-          setActiveResult(0);
-        })
-        .catch(() => setResults([]));
-    }, 80);
-    return () => clearTimeout(timer);
-  }, [query]);
-
-  const closeSearch = useCallback(() => {
-    setQuery('');
-    setResults(null);
-    searchRef.current?.blur();
-  }, []);
+  useActionKeys(stable.perform, playbook, modal !== null);
 
   const leadName = current?.lead.name ?? '';
   const flashText = flash && flash.leadId === detail.view?.lead.id ? flash.text : null;
@@ -489,14 +296,14 @@ export function Inbox(props: Props): JSX.Element {
       <header className="topbar">
         <span className="topbar__brand">Pounce</span>
         <SearchBox
-          ref={searchRef}
-          query={query}
-          results={results}
-          active={activeResult}
-          onQuery={setQuery}
-          onMove={stable.moveResult}
+          ref={search.ref}
+          query={search.query}
+          results={search.results}
+          active={search.active}
+          onQuery={search.controls.setQuery}
+          onMove={search.controls.move}
           onChoose={stable.chooseResult}
-          onClose={closeSearch}
+          onClose={search.controls.close}
         />
         <span className="topbar__counts" data-testid="counts">
           <strong>{queue.counts.untouched}</strong> untouched · {queue.counts.total} in queue
@@ -561,138 +368,22 @@ export function Inbox(props: Props): JSX.Element {
         onHelp={stable.help}
       />
 
-      {modal === 'help' && (
-        <HelpOverlay
-          shortcuts={shortcutsFor(playbook, { board: props.onShowBoard !== undefined })}
-          onClose={() => setModal(null)}
-        />
-      )}
-      {typeof modal === 'object' && modal !== null && selectedLeadId !== null && (
-        <ReasonPicker
-          leadName={leadName}
-          disposition={
-            playbookDisposition(playbook, modal.reasonFor) ?? {
-              key: modal.reasonFor,
-              label: modal.reasonFor,
-              shortcut: '',
-              reasons: [],
-              reasonRequired: false,
-            }
-          }
-          onClose={() => setModal(null)}
-          onPick={(reason) => {
-            setModal(null);
-            latest.current.logOutcome(modal.reasonFor, undefined, reason ?? null);
-          }}
-        />
-      )}
-      {modal === 'rejected' && <RejectedPanel onClose={() => setModal(null)} />}
-      {modal === 'settings' && (
-        <SettingsPanel
-          settings={props.settings}
-          session={props.session}
-          version={props.version}
-          onChange={props.onSettings}
-          onSignOut={props.onSignOut}
-          onClose={() => setModal(null)}
-        />
-      )}
-      {modal === 'note' && selectedLeadId !== null && (
-        <NoteDialog
-          leadName={leadName}
-          onClose={() => setModal(null)}
-          onSave={(text) => {
-            setModal(null);
-            latest.current.run({ type: 'addNote', leadId: selectedLeadId, text }, 'Note saved.');
-          }}
-        />
-      )}
-      {(modal === 'callback' || modal === 'callback-outcome') && selectedLeadId !== null && (
-        <CallbackPicker
-          leadName={leadName}
-          zone={zone}
-          now={ticker.now()}
-          purpose={modal === 'callback' ? 'callback' : 'outcome'}
-          onClose={() => setModal(null)}
-          onPick={(at, note) => {
-            setModal(null);
-            if (modal === 'callback-outcome') {
-              latest.current.logOutcome('callback', at, null);
-              return;
-            }
-            latest.current.run(
-              {
-                type: 'scheduleCallback',
-                leadId: selectedLeadId,
-                at: new Date(at).toISOString(),
-                ...(note.trim() !== '' && { note: note.trim() }),
-              },
-              `Callback booked for ${weekdayTime(at, zone)}${zone ? ' their time' : ''}.`,
-            );
-          }}
-        />
-      )}
+      <InboxDialogs
+        modal={modal}
+        playbook={playbook}
+        leadId={selectedLeadId}
+        leadName={leadName}
+        zone={zone}
+        board={props.onShowBoard !== undefined}
+        session={props.session}
+        settings={props.settings}
+        version={props.version}
+        onSettings={props.onSettings}
+        onSignOut={props.onSignOut}
+        onClose={stable.closeModal}
+        onOutcome={stable.logOutcome}
+        onCommand={stable.command}
+      />
     </div>
   );
-}
-
-/**
- * The selection after a queue answer: the same lead where it is now; if it left the queue, the
- * row that took its place; a lead pinned from search stays.
- */
-function reconcile(cur: Selection, queue: QueueState, pinned: string | null): Selection {
-  if (queue.total === 0) return cur.id === pinned && pinned !== null ? cur : { id: null, index: 0 };
-  if (cur.id !== null && cur.id === pinned) return cur;
-  if (cur.id !== null) {
-    const at = queue.items.findIndex((i) => i.lead.id === cur.id);
-    if (at >= 0) return same(cur, { id: cur.id, index: queue.offset + at });
-    if (queue.selectedFor === cur.id) {
-      if (queue.selected) return same(cur, { id: cur.id, index: queue.selected.index });
-      // It left the queue (an outcome closed it, it was reassigned).
-      const index = Math.min(cur.index, queue.total - 1);
-      return { id: itemAt(queue, index)?.lead.id ?? null, index };
-    }
-    return cur; // asked about another lead; the next answer tells about this one
-  }
-  const index = Math.min(cur.index, queue.total - 1);
-  return same(cur, { id: itemAt(queue, index)?.lead.id ?? null, index });
-}
-
-/** Keeps the old object when nothing changed, so React skips the re-render. */
-function same(a: Selection, b: Selection): Selection {
-  return a.id === b.id && a.index === b.index ? a : b;
-}
-
-/** The selected lead's row: from the window, or the one the answer carried for it. */
-function selectedItemOf(queue: QueueState, sel: Selection): AppQueueItem | null {
-  if (sel.id === null) return null;
-  const inWindow = itemAt(queue, sel.index);
-  if (inWindow?.lead.id === sel.id) return inWindow;
-  if (queue.selected?.item.lead.id === sel.id) return queue.selected.item;
-  return queue.items.find((i) => i.lead.id === sel.id) ?? null;
-}
-
-/** What a queue row knows of its lead, shaped as the full view (the rest arrives with lead.get). */
-function placeholderView(item: AppQueueItem): LocalLead {
-  const l = item.lead;
-  return {
-    lead: {
-      ...l,
-      externalId: null,
-      region: null,
-      message: null,
-      signals: [],
-      fields: {},
-      scoreReasons: [],
-      teamId: null,
-      assignedTo: null,
-      assignedAt: null,
-      lastAttemptAt: null,
-      createdAt: l.receivedAt,
-      updatedAt: l.receivedAt,
-    },
-    timeline: [],
-    pending: item.pending,
-    revoked: null,
-  };
 }

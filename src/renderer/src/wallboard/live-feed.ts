@@ -1,12 +1,6 @@
-import { applyBoardMessage, type BoardModel } from '../../../shared/board-model';
+import { BoardFold } from '../../../shared/board-fold';
 import { parseBoardMessage } from '../../../shared/board-protocol';
-import {
-  type BoardLeadName,
-  type BoardPerson,
-  type BoardState,
-  boardViewOf,
-  orderBoards,
-} from '../../../shared/board-view';
+import type { BoardState } from '../../../shared/board-view';
 import {
   LIVE_PATH,
   LIVE_SUBPROTOCOL,
@@ -19,7 +13,7 @@ import { readLeadName, readPeople, readTeams, stillSignedIn } from './wallboard-
 /*
  * The wallboard's live boards: the browser's own WebSocket to the server's live channel (the
  * token as a subprotocol: a browser cannot set headers on a WebSocket), every board message
- * folded with applyBoardMessage, reconnects with backoff and full jitter, and a new connection
+ * folded by the shared BoardFold (as the app folds its own), reconnects with backoff and full jitter, and a new connection
  * (a new snapshot) whenever a delta was missed. Subscribers are told at most every ~100 ms.
  *
  *   const feed = new LiveFeed({ token, onSignedOut });
@@ -41,14 +35,8 @@ const PING_EVERY_MS = 20_000;
 const PONG_WITHIN_MS = 10_000;
 
 export class LiveFeed {
-  private readonly models = new Map<string, BoardModel>();
-  private readonly people = new Map<string, BoardPerson>();
-  private readonly teamNames = new Map<string, string>();
-  private readonly leadNames = new Map<string, BoardLeadName>();
-  private readonly askedLeads = new Set<string>();
+  private readonly fold = new BoardFold();
   private readonly listeners = new Set<() => void>();
-  private role: UserRole | null = null;
-  private live = false;
   private running = false;
   private socket: WebSocket | null = null;
   private failures = 0;
@@ -101,7 +89,7 @@ export class LiveFeed {
     socket.addEventListener('open', () => {
       opened = true;
       this.failures = 0;
-      this.live = true;
+      this.fold.setLive(true);
       this.changed();
       this.startPings(socket);
     });
@@ -112,7 +100,7 @@ export class LiveFeed {
     socket.addEventListener('close', (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.drop();
-      this.live = false;
+      this.fold.setLive(false);
       this.changed();
       if (!this.running) return;
       if (event.code === 4001) {
@@ -156,7 +144,7 @@ export class LiveFeed {
         this.pongDue = null;
         if (this.socket !== socket) return;
         this.drop();
-        this.live = false;
+        this.fold.setLive(false);
         this.changed();
         this.connect();
       }, PONG_WITHIN_MS);
@@ -176,22 +164,20 @@ export class LiveFeed {
     }
     const board = parseBoardMessage(json);
     if (board) {
-      const next = applyBoardMessage(this.models.get(board.teamId) ?? null, board);
-      if (next === 'resync') {
+      const step = this.fold.apply(board);
+      if (step.type === 'resync') {
         this.resync();
         return;
       }
-      const known = this.models.get(board.teamId);
-      if (next === known) return;
-      this.models.set(board.teamId, next);
-      if (!known || [...next.reps.keys()].some((id) => !this.people.has(id))) this.readNames();
-      this.readLeadNames(next);
+      if (step.type === 'same') return;
+      if (step.readPeople) this.readNames();
+      this.readLeadNames(step.teamId);
       this.changed();
       return;
     }
     const hello = helloRole(json);
     if (hello !== null) {
-      this.role = hello;
+      this.fold.setRole(hello);
       if (hello === 'rep') {
         this.o.onSignedOut('This account is no longer a team lead’s.');
         return;
@@ -210,8 +196,7 @@ export class LiveFeed {
     this.readingPeople = true;
     Promise.all([readPeople(this.o.token), readTeams(this.o.token)])
       .then(([people, teams]) => {
-        for (const p of people) this.people.set(p.id, p);
-        for (const t of teams) this.teamNames.set(t.id, t.name);
+        this.fold.addPeople(people, teams);
         this.changed();
       })
       .catch(() => undefined) // ids still read; the next newcomer asks again
@@ -220,17 +205,15 @@ export class LiveFeed {
       });
   }
 
-  private readLeadNames(model: BoardModel): void {
-    for (const entry of model.atRisk) {
-      if (this.askedLeads.has(entry.leadId)) continue;
-      this.askedLeads.add(entry.leadId);
-      readLeadName(this.o.token, entry.leadId).then(
+  private readLeadNames(teamId: string): void {
+    for (const leadId of this.fold.askLeadNames(teamId)) {
+      readLeadName(this.o.token, leadId).then(
         (name) => {
           if (!name) return;
-          this.leadNames.set(entry.leadId, name);
+          this.fold.addLeadName(leadId, name);
           this.changed();
         },
-        () => this.askedLeads.delete(entry.leadId),
+        () => this.fold.forgetLeadName(leadId),
       );
     }
   }
@@ -242,17 +225,7 @@ export class LiveFeed {
     this.notifyTimer = setTimeout(() => {
       this.notifyTimer = null;
       this.lastNotifyAt = Date.now();
-      this.state = {
-        role: this.role,
-        live: this.live,
-        boards: orderBoards(
-          [...this.models.values()].map((m) =>
-            boardViewOf(m, this.teamNames.get(m.teamId) ?? null),
-          ),
-        ),
-        people: Object.fromEntries(this.people),
-        leads: Object.fromEntries(this.leadNames),
-      };
+      this.state = this.fold.state();
       for (const listener of this.listeners) listener();
     }, wait);
   }
