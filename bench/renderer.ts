@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { z } from 'zod';
-import { MemorySecretStore } from '../src/main/app/app-service';
+import { MemorySecretStore } from '../src/main/host/memory-secret-store';
 import { ClientCore, signIn } from '../src/main/client/client-core';
 import { putServerLeads } from '../src/main/client/store';
 import { DEFAULT_SCRYPT, hashPassword, verifyPassword } from '../sync-server/src/auth/password';

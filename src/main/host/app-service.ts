@@ -22,6 +22,7 @@ import type { UserRole } from '../../shared/user';
 import { plainRow } from '../../shared/priority';
 import { serverAddressPolicy } from '../../shared/server-address';
 import { fieldIssues } from '../../shared/validation';
+import { openExternalSafely } from '../../shared/external-links';
 import {
   ClientCore,
   type ConnectOptions,
@@ -32,8 +33,8 @@ import {
 import type { BoardRemote } from '../client/board-remote';
 import type { Notifier, Toast } from '../client/notifier';
 import { requestJson } from '../client/transport';
-import { openExternalSafely } from '../external-links';
 import { BoardKeeper } from './board-keeper';
+import { type SecretStore, type StoredSession, StoredSessionSchema } from './host-protocol';
 import { SettingsFile } from './settings-file';
 
 /*
@@ -43,39 +44,6 @@ import { SettingsFile } from './settings-file';
  * and from it (over IPC, from a utility process); the E2E tests carry the same messages over a
  * WebSocket; neither adds logic.
  */
-
-/** What is kept between runs to stay signed in. The token is a secret: see SecretStore. */
-export const StoredSessionSchema = z.strictObject({
-  serverUrl: z.string().min(1),
-  token: z.string().min(1),
-  user: z.strictObject({ id: z.string(), email: z.string(), name: z.string() }),
-});
-export type StoredSession = z.infer<typeof StoredSessionSchema>;
-
-/**
- * Where the session is kept. The app's store encrypts it with the OS keychain (Electron's
- * safeStorage) before it touches the disk; tests keep it in memory.
- */
-export interface SecretStore {
-  load(): Promise<StoredSession | null>;
-  save(session: StoredSession): Promise<void>;
-  clear(): Promise<void>;
-}
-
-export class MemorySecretStore implements SecretStore {
-  private value: StoredSession | null = null;
-  load() {
-    return Promise.resolve(this.value);
-  }
-  save(session: StoredSession) {
-    this.value = session;
-    return Promise.resolve();
-  }
-  clear() {
-    this.value = null;
-    return Promise.resolve();
-  }
-}
 
 export interface AppServiceOptions {
   /** The app's data folder; each user's local database lives inside it. */
