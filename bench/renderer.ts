@@ -7,7 +7,7 @@ import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { z } from 'zod';
 import { MemorySecretStore } from '../src/main/host/memory-secret-store';
 import { ClientCore, signIn } from '../src/main/client/client-core';
-import { putServerLeads } from '../src/main/client/store';
+import { putServerLeads } from '../src/main/client/lead-store';
 import { DEFAULT_SCRYPT, hashPassword, verifyPassword } from '../sync-server/src/auth/password';
 import type { AppMethod, AppResults } from '../src/shared/app-api';
 import type { Disposition } from '../src/shared/dispositions';

@@ -3,7 +3,8 @@ import type { ClientEvent, OpenCall } from '../../shared/client-api';
 import type { Lead } from '../../shared/lead';
 import { CommandError } from './command-error';
 import type { CoreContext } from './core-context';
-import { findLocalLead, getState, setState, STATE_KEYS } from './store';
+import { findLocalLead } from './lead-store';
+import { getState, setState, STATE_KEYS } from './state-store';
 
 /**
  * The rep's open call. The rep started a call (the app's "call" key): until its outcome is

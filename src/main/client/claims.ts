@@ -5,7 +5,7 @@ import { LeadSchema } from '../../shared/sync-protocol';
 import type { Remote } from './board-remote';
 import { CommandError } from './command-error';
 import type { CoreContext } from './core-context';
-import { putServerLead, revokeLead } from './store';
+import { putServerLead, revokeLead } from './lead-store';
 import { requestJson, TransportError } from './transport';
 
 /**

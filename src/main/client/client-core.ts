@@ -27,16 +27,9 @@ import type { Notifier } from './notifier';
 import { PlaybookKeeper } from './playbook-keeper';
 import type { Session } from './sign-in';
 import type { LocalDatabase } from './schema';
-import {
-  countOutbox,
-  dismissRejected,
-  ensureClientId,
-  findLocalLead,
-  getState,
-  listRejected,
-  pruneHistory,
-  STATE_KEYS,
-} from './store';
+import { findLocalLead, pruneHistory } from './lead-store';
+import { countOutbox, dismissRejected, listRejected } from './outbox-store';
+import { ensureClientId, getState, STATE_KEYS } from './state-store';
 import { TransportError } from './transport';
 
 // The client core's public entry: what the app service, the headless client, tests and

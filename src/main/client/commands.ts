@@ -12,7 +12,8 @@ import { describeIssues, fieldIssues } from '../../shared/validation';
 import type { Calls } from './calls';
 import { CommandError } from './command-error';
 import type { CoreContext } from './core-context';
-import { enqueue, setState, STATE_KEYS } from './store';
+import { enqueue } from './outbox-store';
+import { setState, STATE_KEYS } from './state-store';
 
 export interface CommandContext extends CoreContext {
   readonly calls: Calls;

@@ -18,7 +18,8 @@ import { applyLiveMessage, type LiveEffectsContext } from './live-effects';
 import type { Notifier } from './notifier';
 import { ToastBatcher } from './notifier';
 import type { LocalDatabase } from './schema';
-import { ackedCutoff, getState, outboxHead, STATE_KEYS } from './store';
+import { ackedCutoff, outboxHead } from './outbox-store';
+import { getState, STATE_KEYS } from './state-store';
 import { applyPullPage, mutationOnWire, recordPushResults } from './sync-writes';
 import { TransportError, requestJson } from './transport';
 

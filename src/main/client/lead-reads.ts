@@ -7,7 +7,6 @@ import { searchKey } from './history';
 import { leadIdOf, overlay, type PendingMutation } from './overlay';
 import type { LocalDatabase } from './schema';
 import {
-  allPending,
   findLocalLead,
   findLocalLeadBodies,
   type LeadKeyRow,
@@ -15,7 +14,8 @@ import {
   listLocalLeadKeys,
   listOpenLeadKeys,
   searchLocalLeadIds,
-} from './store';
+} from './lead-store';
+import { allPending } from './outbox-store';
 
 /** A lead as the rep sees it, without its timeline (lead.get has that). */
 export interface LeadSummary {

@@ -5,7 +5,7 @@ import type { LeadAlertKind } from '../../shared/live-protocol';
 import type { LiveMessage } from './live-channel';
 import type { Notifier, ToastBatcher } from './notifier';
 import type { LocalDatabase } from './schema';
-import { markNotified, putServerLead, revokeLead } from './store';
+import { markNotified, putServerLead, revokeLead } from './lead-store';
 
 /** What a live message may touch: the local database, the rep's toasts, the next pull. */
 export interface LiveEffectsContext {

@@ -4,7 +4,7 @@ import { PlaybookSchema } from '../../shared/playbook-schema';
 import type { PriorityOptions } from '../../shared/priority';
 import { PLAYBOOK_PATH } from '../../shared/sync-protocol';
 import type { LocalDatabase } from './schema';
-import { getState, setState, STATE_KEYS } from './store';
+import { getState, setState, STATE_KEYS } from './state-store';
 import { requestJson } from './transport';
 
 /**

@@ -4,17 +4,9 @@ import type { Mutation, PullPage, PushResponse } from '../../shared/sync-protoco
 import type { PendingMutation } from './overlay';
 import { readChanges, type SkippedChange } from './pull-page';
 import type { LocalDatabase } from './schema';
-import {
-  acknowledge,
-  getState,
-  markNotified,
-  putServerLeads,
-  recordRejected,
-  revokeLead,
-  setState,
-  settleAcknowledged,
-  STATE_KEYS,
-} from './store';
+import { markNotified, putServerLeads, revokeLead } from './lead-store';
+import { acknowledge, recordRejected, settleAcknowledged } from './outbox-store';
+import { getState, setState, STATE_KEYS } from './state-store';
 
 /*
  * What one push answer and one pull page write into the local database, each in one local
