@@ -1,3 +1,4 @@
+// Just over 400 lines: the handler table has one entry per app method, kept in one place to read.
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
