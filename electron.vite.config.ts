@@ -2,8 +2,9 @@
  * Builds the three parts of the desktop app into out/ (`npm run build`, or `npm run dev` with
  * hot reload):
  *
- * - main     src/main/index.ts    -> out/main/index.js     (Node, CommonJS)
- *            src/main/app/host.ts -> out/main/app-host.js  (the app-service host: a utility
+ * - main     src/main/shell/index.ts -> out/main/index.js    (the Electron main process: Node,
+ *                                                           CommonJS)
+ *            src/main/host/host.ts   -> out/main/app-host.js (the app-service host: a utility
  *                                                           process main forks; no electron)
  * - preload  src/preload/index.ts -> out/preload/index.js  (CommonJS: an ES-module preload would
  *                                                           need `sandbox: false`)
@@ -12,12 +13,15 @@
  *                                        the sync-server serves at /board; shares chunks with
  *                                        the app's board view, never loaded by the app)
  *
+ * The output names are what package.json "main" and the shell's runtime paths (app-host.js next
+ * to index.js) expect, so they stay as they were when the sources moved into shell/ and host/.
+ *
  * Main and preload keep package.json dependencies external (electron-vite's default), so native
  * modules such as better-sqlite3 load from node_modules instead of being bundled. Only the host
  * loads better-sqlite3: main imports nothing of the client core at run time.
  *
  * POUNCE_SERVER_URL (default http://localhost:8787) is the sync-server this build talks to; it ends
- * up in main and in the page's Content-Security-Policy. See src/main/server-url.ts.
+ * up in main and in the page's Content-Security-Policy. See src/main/shell/server-url.ts.
  */
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
@@ -27,11 +31,11 @@ import {
   contentSecurityPolicy,
   injectContentSecurityPolicy,
   wallboardContentSecurityPolicy,
-} from './src/main/csp';
-import { serverUrlFromEnv } from './src/main/server-url';
+} from './src/main/shell/csp';
+import { serverUrlFromEnv } from './src/main/shell/server-url';
 
 /**
- * Writes the policies from src/main/csp.ts into each page's CSP meta tag: the app's into
+ * Writes the policies from src/main/shell/csp.ts into each page's CSP meta tag: the app's into
  * index.html, the wallboard's (same origin, any host) into board.html.
  */
 function contentSecurityPolicyMeta(options: { serverUrl: string; dev: boolean }): Plugin {
@@ -58,8 +62,8 @@ export default defineConfig(({ command }) => {
       build: {
         lib: {
           entry: {
-            index: resolve(__dirname, 'src/main/index.ts'),
-            'app-host': resolve(__dirname, 'src/main/app/host.ts'),
+            index: resolve(__dirname, 'src/main/shell/index.ts'),
+            'app-host': resolve(__dirname, 'src/main/host/host.ts'),
           },
         },
       },

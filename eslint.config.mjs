@@ -2,16 +2,37 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** One no-restricted-imports rule per folder; the app never imports server code. */
-function restrict(group, message) {
+/**
+ * One no-restricted-imports rule per zone. Each zone below covers its own files (a later block
+ * that matches a file replaces the rule, it does not add to it), so each lists every "never" of
+ * its folder. The app never imports server code.
+ */
+function restrict(...rules) {
   const patterns = [
     { group: ['**/sync-server/**'], message: 'The app must not import server code.' },
+    ...rules,
   ];
-  if (group.length > 0) patterns.push({ group, message });
   return { 'no-restricted-imports': ['error', { patterns }] };
 }
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http'];
+
+/** Only the Electron shell (src/main/shell) and the preload may import Electron. */
+const noElectron = (where) => ({
+  group: ['electron', 'electron/**'],
+  message: `${where} runs without Electron: only src/main/shell and src/preload import it.`,
+});
+
+/** src/main is Node code: no UI (the page is src/renderer, reached only over IPC). */
+const noUi = {
+  group: ['react', 'react/**', 'react-dom', 'react-dom/**', '**/renderer/**'],
+  message: 'src/main imports no UI code: the page is reached over IPC (src/shared/app-api.ts).',
+};
+
+const noShell = (where) => ({
+  group: ['**/shell/**'],
+  message: `${where} must not import the Electron shell (src/main/shell).`,
+});
 
 export default tseslint.config(
   {
@@ -43,22 +64,72 @@ export default tseslint.config(
     },
   },
   {
-    // src/shared is imported by every process and by the server: no Electron, no DOM, no Node.
+    // src/shared is imported by every process and by the server: no Electron, no DOM, no Node,
+    // and no code of any one process.
     files: ['src/shared/**/*.ts'],
     rules: restrict(
-      ['electron', 'react', 'react-dom', ...nodeBuiltins],
-      'src/shared must stay free of Electron, DOM and Node side effects.',
+      {
+        group: ['electron', 'react', 'react-dom', ...nodeBuiltins],
+        message: 'src/shared must stay free of Electron, DOM and Node side effects.',
+      },
+      {
+        group: ['**/main/**', '**/renderer/**', '**/preload/**'],
+        message: 'src/shared imports no process code (src/main, src/renderer, src/preload).',
+      },
     ),
   },
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
     rules: restrict(
-      ['electron', 'better-sqlite3', 'kysely', ...nodeBuiltins],
-      'The renderer reaches the app only through the preload API.',
+      {
+        group: ['electron', 'better-sqlite3', 'kysely', ...nodeBuiltins],
+        message: 'The renderer reaches the app only through the preload API.',
+      },
+      {
+        group: ['**/main/**', '**/preload/**'],
+        message: 'The renderer reaches the app only through the preload API (window.pounce).',
+      },
     ),
   },
   {
-    files: ['src/main/**/*.ts', 'src/preload/**/*.ts'],
-    rules: restrict([], ''),
+    files: ['src/preload/**/*.ts'],
+    rules: restrict({
+      group: ['**/main/**', '**/renderer/**'],
+      message: 'The preload bundles only src/shared (and Electron).',
+    }),
+  },
+  {
+    // Every file of src/main (the zones below add each folder's own rules).
+    files: ['src/main/**/*.ts'],
+    rules: restrict(noUi),
+  },
+  {
+    // The Electron main process. From the host it takes only the protocol both sides speak.
+    files: ['src/main/shell/**/*.ts'],
+    rules: restrict(noUi, {
+      group: ['**/host/*', '!**/host/host-protocol', '!**/host/pending-replies'],
+      message:
+        'The shell imports from src/main/host only host-protocol.ts and pending-replies.ts: the host runs in its own process.',
+    }),
+  },
+  {
+    // The app-service host (a utility process): plain Node, never Electron or the shell.
+    files: ['src/main/host/**/*.ts'],
+    rules: restrict(noUi, noElectron('The app-service host'), noShell('The host')),
+  },
+  {
+    // The client core: below the host and the shell, run by the host, the CLI, tests and benches.
+    files: ['src/main/client/**/*.ts'],
+    rules: restrict(noUi, noElectron('The client core'), noShell('The client core'), {
+      group: ['**/host/**', '**/headless/**'],
+      message: 'The client core imports neither the host nor the headless client that run it.',
+    }),
+  },
+  {
+    files: ['src/main/headless/**/*.ts'],
+    rules: restrict(noUi, noElectron('The headless client'), noShell('The headless client'), {
+      group: ['**/host/**'],
+      message: 'The headless client runs the client core, not the app-service host.',
+    }),
   },
 );

@@ -55,7 +55,7 @@ export function startDesktopApp(options: DesktopAppOptions): ChildProcess {
     cwd: options.root,
     env: {
       ...process.env,
-      // Honoured only by an unpackaged app (src/main/dev-env.ts): sign in as this demo rep.
+      // Honoured only by an unpackaged app (src/main/shell/dev-env.ts): sign in as this demo rep.
       POUNCE_DEMO_SIGN_IN: JSON.stringify({
         serverUrl: options.serverUrl,
         // The demo's server listens on this computer over http://: the demo says yes for the rep.

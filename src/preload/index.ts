@@ -6,8 +6,8 @@
  *
  * Sandboxed preloads are CommonJS (electron.vite.config.ts) and bundle what they import, so this
  * imports only zod-free shared modules: the method list, not the schemas. Main validates every
- * call against the schemas anyway (src/main/ipc.ts); the list here only turns a typo into an
- * `unknown_method` answer without a round trip.
+ * call against the schemas anyway (src/main/shell/ipc.ts); the list here only turns a typo into
+ * an `unknown_method` answer without a round trip.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { AppApi, AppEvent, AppMethod, AppParams, AppResult } from '../shared/app-api';
@@ -37,7 +37,7 @@ const app: AppApi = Object.freeze({
   onEvent(listener: (event: AppEvent) => void): () => void {
     if (typeof listener !== 'function') throw new TypeError('onEvent needs a function');
     const forward = (_event: IpcRendererEvent, payload: unknown): void => {
-      // Main sends only AppEvents on this channel (src/main/ipc.ts sendAppEvent).
+      // Main sends only AppEvents on this channel (src/main/shell/ipc.ts sendAppEvent).
       listener(payload as AppEvent);
     };
     ipcRenderer.on(APP_EVENT_CHANNEL, forward);

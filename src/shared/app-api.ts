@@ -130,7 +130,7 @@ export const AppRequestSchemas = {
   'settings.get': empty,
   /** Changes only the settings named; the answer is all of them. */
   'settings.set': AppSettingsPatchSchema,
-  /** tel:, callto:, mailto: and https: only (see src/main/external-links.ts). */
+  /** tel:, callto:, mailto: and https: only (see src/shared/external-links.ts). */
   'link.open': z.strictObject({ url: z.string().min(1).max(2048) }),
   /**
    * Team leads and admins: the live boards of the teams they may see (docs/metrics.md), who is

@@ -2,7 +2,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { uuidv7 } from '../../src/shared/ids';
 import { http } from '../helpers/http';
 import { createUser, PASSWORD, type TestUser } from '../helpers/test-server';
-import { MemorySecretStore } from '../../src/main/app/app-service';
+import { MemorySecretStore } from '../../src/main/host/memory-secret-store';
 import { type Bridge, startBridge } from './bridge/bridge-server';
 import { fillServer, post, screenshot, signIn, startWorld, stopWorld, type World } from './support';
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { MemorySecretStore } from '../../src/main/app/app-service';
+import { MemorySecretStore } from '../../src/main/host/memory-secret-store';
 import type { AppResult } from '../../src/shared/app-api';
 import { startFaultProxy } from '../helpers/fault-proxy';
 import { http } from '../helpers/http';

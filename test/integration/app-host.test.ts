@@ -2,14 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AppHostClient, type HostReady } from '../../src/main/app-host-client';
-import {
-  MemorySecretStore,
-  type SecretStore,
-  type StoredSession,
-} from '../../src/main/app/app-service';
-import { forkHostChannel, type ForkedHost } from '../../src/main/app/fork-host';
-import type { AutoSignIn } from '../../src/main/app/host-protocol';
+import type { AutoSignIn, SecretStore, StoredSession } from '../../src/main/host/host-protocol';
+import { MemorySecretStore } from '../../src/main/host/memory-secret-store';
+import { AppHostClient, type HostReady } from '../../src/main/shell/app-host-client';
+import { forkHostChannel, type ForkedHost } from '../../src/main/shell/fork-host';
 import type { Notifier, Toast } from '../../src/main/client/notifier';
 import type { AppEvent, AppMethod, AppResult } from '../../src/shared/app-api';
 import { EventLog } from '../helpers/event-log';
@@ -33,7 +29,7 @@ import {
  */
 
 const ROOT = resolve(__dirname, '../..');
-const HOST_ENTRY = join(ROOT, 'src/main/app/host.ts');
+const HOST_ENTRY = join(ROOT, 'src/main/host/host.ts');
 /** What electron-vite builds and the app forks (`npm test` builds before it runs vitest). */
 const BUILT_HOST = join(ROOT, 'out/main/app-host.js');
 /** Generous: starting a host compiles its TypeScript with tsx. It bounds waits, it measures nothing. */

@@ -4,11 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  AppService,
-  type AppServiceOptions,
-  MemorySecretStore,
-} from '../../src/main/app/app-service';
+import { AppService, type AppServiceOptions } from '../../src/main/host/app-service';
+import { MemorySecretStore } from '../../src/main/host/memory-secret-store';
 import type { AppEvent, AppMethod, AppResult } from '../../src/shared/app-api';
 import { EventLog } from '../helpers/event-log';
 import { freePort as closedPort } from '../helpers/ports';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BoardKeeper } from '../../src/main/app/board-keeper';
+import { BoardKeeper } from '../../src/main/host/board-keeper';
 import type {
   BoardDeltaMessage,
   BoardRep,

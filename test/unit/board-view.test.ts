@@ -24,7 +24,7 @@ import {
   SHORTCUTS,
   shortcutsFor,
 } from '../../src/renderer/src/lib/keymap';
-import { wallboardContentSecurityPolicy } from '../../src/main/csp';
+import { wallboardContentSecurityPolicy } from '../../src/main/shell/csp';
 import type { BoardRep } from '../../src/shared/board-protocol';
 import { orderBoards, type BoardView } from '../../src/shared/board-view';
 import { DEFAULT_PLAYBOOK } from '../../src/shared/playbook';

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkAppRequest } from '../../src/main/ipc';
+import { checkAppRequest } from '../../src/main/shell/ipc';
 import type { AppErrorCode } from '../../src/shared/app-api';
 import { leadInputSchema } from '../../src/shared/lead';
 import { fieldIssues } from '../../src/shared/validation';

@@ -5,7 +5,7 @@ import type { BoardLead, BoardLeadName, BoardPerson, RepQueueItem } from '../../
 import { boardLeadOf } from '../../shared/board-view';
 import { LeadSchema } from '../../shared/sync-protocol';
 import { USER_ROLES } from '../../shared/user';
-import { CommandError } from './client-core';
+import { CommandError } from './command-error';
 import { requestJson, TransportError } from './transport';
 
 /*

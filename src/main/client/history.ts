@@ -6,7 +6,7 @@ import type { Lead, LeadStatus } from '../../shared/lead';
  * The queue is the open leads; the rest is history: closed leads (won, closed, nurture) and
  * leads that left the rep (revoked). The app keeps history changed within the server's window
  * (`historyDays` of a pull, config `sync.historyDays`, 30 days by default) and deletes older
- * history from its database (store.ts `pruneHistory`), never a lead the outbox, an open call or
+ * history from its database (lead-store.ts `pruneHistory`), never a lead the outbox, an open call or
  * an unread rejection still refers to. A lead deleted here is still on the server: when it
  * changes (a repeat inquiry reopens it) the change log brings it back whole.
  */

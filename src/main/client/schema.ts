@@ -1,3 +1,4 @@
+import type { Kysely, Transaction } from 'kysely';
 import type { Lead } from '../../shared/lead';
 import type { MutationName, TimelineEntry } from '../../shared/sync-protocol';
 
@@ -71,3 +72,6 @@ export interface LocalDatabase {
 }
 
 export type StoredTimeline = readonly TimelineEntry[];
+
+/** The local database or a transaction on it: what every store function takes. */
+export type LocalExecutor = Kysely<LocalDatabase> | Transaction<LocalDatabase>;

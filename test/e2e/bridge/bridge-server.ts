@@ -6,13 +6,10 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  AppService,
-  MemorySecretStore,
-  type AppServiceOptions,
-  type SecretStore,
-} from '../../../src/main/app/app-service';
-import { checkAppRequest } from '../../../src/main/ipc';
+import { AppService, type AppServiceOptions } from '../../../src/main/host/app-service';
+import type { SecretStore } from '../../../src/main/host/host-protocol';
+import { MemorySecretStore } from '../../../src/main/host/memory-secret-store';
+import { checkAppRequest } from '../../../src/main/shell/ipc';
 import { RecordingNotifier } from '../../helpers/recording-notifier';
 
 /*
@@ -122,7 +119,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       const reply = (result: unknown): void => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ id, result }));
       };
-      // The same gate as Electron's main process (src/main/ipc.ts), then the service.
+      // The same gate as Electron's main process (src/main/shell/ipc.ts), then the service.
       const checked = checkAppRequest(frame.envelope);
       if (!checked.ok) {
         reply(checked);

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AppHostClient, type AppHostClientOptions } from '../../../src/main/shell/app-host-client';
 import {
-  AppHostClient,
-  type AppHostClientOptions,
+  HOST_PROTOCOL_VERSION,
   type HostChannel,
-} from '../../../src/main/app-host-client';
-import { MemorySecretStore } from '../../../src/main/app/app-service';
-import { HOST_PROTOCOL_VERSION, type ToHost } from '../../../src/main/app/host-protocol';
+  type ToHost,
+} from '../../../src/main/host/host-protocol';
+import { MemorySecretStore } from '../../../src/main/host/memory-secret-store';
 import type { Toast } from '../../../src/main/client/notifier';
 import { type AppEvent, DEFAULT_APP_SETTINGS } from '../../../src/shared/app-api';
 

@@ -10,7 +10,7 @@ import {
   serverConnectSources,
   withContentSecurityPolicy,
   type HeadersReceivedTarget,
-} from '../../../src/main/csp';
+} from '../../../src/main/shell/csp';
 
 /** `"a b; c d"` -> `{ a: ['b'], c: ['d'] }` */
 function directives(policy: string): Record<string, string[]> {

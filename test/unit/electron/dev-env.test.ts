@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { devOverridesFromEnv } from '../../../src/main/dev-env';
+import { devOverridesFromEnv } from '../../../src/main/shell/dev-env';
 
 const signIn = {
   serverUrl: 'http://localhost:8787',

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openExternalSafely, safeExternalUrl } from '../../../src/main/external-links';
+import { openExternalSafely, safeExternalUrl } from '../../../src/shared/external-links';
 
 beforeEach(() => {
   // Refusals and failures are logged; keep the test output for real problems.

@@ -3,7 +3,7 @@ import {
   HOST_PROTOCOL_VERSION,
   parseFromHost,
   parseToHost,
-} from '../../../src/main/app/host-protocol';
+} from '../../../src/main/host/host-protocol';
 import { DEFAULT_APP_SETTINGS } from '../../../src/shared/app-api';
 
 const session = {

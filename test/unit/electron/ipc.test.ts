@@ -6,7 +6,7 @@ import {
   installAppIpc,
   type IpcMainLike,
   sendAppEvent,
-} from '../../../src/main/ipc';
+} from '../../../src/main/shell/ipc';
 import { APP_CALL_CHANNEL, APP_EVENT_CHANNEL } from '../../../src/shared/app-methods';
 import type { AppMethod, AppResult } from '../../../src/shared/app-api';
 

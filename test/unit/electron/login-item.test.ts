@@ -6,7 +6,7 @@ import {
   linuxAutostartEntry,
   linuxAutostartFile,
   StartAtLogin,
-} from '../../../src/main/login-item';
+} from '../../../src/main/shell/login-item';
 
 function fakeApp(isPackaged = true) {
   return { isPackaged, setLoginItemSettings: vi.fn<(s: { openAtLogin: boolean }) => void>() };

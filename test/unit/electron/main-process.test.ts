@@ -1,6 +1,6 @@
 /**
- * The main process's wiring (src/main/index.ts) against a stand-in for Electron, which cannot run
- * here. The stand-in records calls and lets the test fire the app's events and play the
+ * The main process's wiring (src/main/shell/index.ts) against a stand-in for Electron, which
+ * cannot run here. The stand-in records calls and lets the test fire the app's events and play the
  * app-service host (a utility process in the app); the modules the wiring calls (window options,
  * hardening, CSP, the IPC gate, the host client, tray, notifications, window state, login item)
  * are the real ones.
@@ -15,8 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { HOST_PROTOCOL_VERSION } from '../../../src/main/app/host-protocol';
-import type { InvokeEventLike } from '../../../src/main/ipc';
+import { HOST_PROTOCOL_VERSION } from '../../../src/main/host/host-protocol';
+import type { InvokeEventLike } from '../../../src/main/shell/ipc';
 import { type AppSettings, DEFAULT_APP_SETTINGS } from '../../../src/shared/app-api';
 import { APP_CALL_CHANNEL, APP_EVENT_CHANNEL } from '../../../src/shared/app-methods';
 
@@ -226,10 +226,12 @@ vi.mock('electron', () => ({
   utilityProcess: fake.utilityProcess,
 }));
 
-/** Imports src/main/index.ts afresh (it starts the app on import) and lets whenReady settle. */
+/**
+ * Imports src/main/shell/index.ts afresh (it starts the app on import) and lets whenReady settle.
+ */
 async function startMainProcess(): Promise<void> {
   vi.resetModules();
-  await import('../../../src/main/index');
+  await import('../../../src/main/shell/index');
   await settle();
 }
 

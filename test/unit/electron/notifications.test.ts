@@ -5,7 +5,7 @@ import {
   ElectronNotifier,
   type NotificationLike,
   selectNotifier,
-} from '../../../src/main/notifications';
+} from '../../../src/main/shell/notifications';
 
 /** Electron's Notification as far as the notifier uses it; the test fires its events. */
 class FakeNotification implements NotificationLike {

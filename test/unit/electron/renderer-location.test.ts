@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isAppUrl, rendererLocation } from '../../../src/main/renderer-location';
+import { isAppUrl, rendererLocation } from '../../../src/main/shell/renderer-location';
 
 const indexHtmlPath = '/opt/Pounce/resources/app.asar/out/renderer/index.html';
 

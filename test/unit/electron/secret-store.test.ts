@@ -9,8 +9,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { StoredSession } from '../../../src/main/app/app-service';
-import { type SafeStorageLike, SafeSecretStore } from '../../../src/main/secret-store';
+import type { StoredSession } from '../../../src/main/host/host-protocol';
+import { type SafeStorageLike, SafeSecretStore } from '../../../src/main/shell/secret-store';
 
 /**
  * A stand-in for safeStorage: a real (if toy) cipher, so the bytes on disk are not the JSON, and

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SERVER_URL, serverUrlFromEnv } from '../../../src/main/server-url';
+import { DEFAULT_SERVER_URL, serverUrlFromEnv } from '../../../src/main/shell/server-url';
 
 describe('serverUrlFromEnv', () => {
   it('defaults to the local sync-server', () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { AppTray, trayIconDir, trayView } from '../../../src/main/tray';
+import { AppTray, trayIconDir, trayView } from '../../../src/main/shell/tray';
 
 /** Stand-ins for the Electron classes the tray uses (Electron cannot run here). */
 const fake = vi.hoisted(() => {

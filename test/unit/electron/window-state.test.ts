@@ -10,7 +10,7 @@ import {
   trackWindowState,
   type WindowState,
   WindowStateFile,
-} from '../../../src/main/window-state';
+} from '../../../src/main/shell/window-state';
 
 const DEFAULT = { width: 1280, height: 800 };
 const MIN = { width: 800, height: 560 };

@@ -3,7 +3,7 @@ import {
   hardenWebContents,
   mainWindowOptions,
   type HardenableWebContents,
-} from '../../../src/main/window';
+} from '../../../src/main/shell/window';
 
 describe('mainWindowOptions', () => {
   const options = mainWindowOptions({

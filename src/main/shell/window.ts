@@ -10,8 +10,8 @@
  *   hardenWebContents(window.webContents, { isAppUrl, openExternal: shell.openExternal });
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
-import { appVersionArguments } from '../shared/preload-api';
-import { openExternalSafely } from './external-links';
+import { appVersionArguments } from '../../shared/preload-api';
+import { openExternalSafely } from '../../shared/external-links';
 
 export interface MainWindowOptions {
   /** Absolute path of the built preload script (out/preload/index.js). */

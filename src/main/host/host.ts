@@ -2,8 +2,8 @@
  * Entry of the app-service host process (built to out/main/app-host.js by electron.vite.config.ts).
  *
  * The app starts it with `utilityProcess.fork`; tests start the source with
- * `child_process.fork('src/main/app/host.ts', { execArgv: ['--import', 'tsx'] })`. Plain Node:
- * never import electron here (see docs/architecture.md, src/main/app).
+ * `child_process.fork('src/main/host/host.ts', { execArgv: ['--import', 'tsx'] })`. Plain Node:
+ * never import electron here (see docs/architecture.md, src/main/host).
  */
 import { parentHostPort } from './host-port';
 import { runHost } from './host-runtime';

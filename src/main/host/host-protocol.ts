@@ -13,13 +13,13 @@ import type { ClientEvent } from '../../shared/client-api';
 import { USER_ROLES } from '../../shared/user';
 import { describeIssues, fieldIssues } from '../../shared/validation';
 import type { Toast } from '../client/notifier';
-import type { StoredSession } from './app-service';
 
 /*
- * The messages between Electron's main process and the app-service host (src/main/app/host.ts,
- * a utility process): one discriminated union each way, checked with zod on arrival on BOTH
- * sides. A message that fails the check is reported (naming the field) and dropped; it never
- * throws. Main and host come from one build, so the version only catches a stale out/ folder.
+ * The messages between Electron's main process (src/main/shell) and the app-service host
+ * (src/main/host/host.ts, a utility process): one discriminated union each way, checked with zod
+ * on arrival on BOTH sides. A message that fails the check is reported (naming the field) and
+ * dropped; it never throws. Main and host come from one build, so the version only catches a
+ * stale out/ folder.
  *
  *   main -> host   init, request, secret.reply, toast.reply, close
  *   host -> main   ready, fatal, response, event, secret.load|save|clear, toast, toast.withdraw, link.open,
@@ -29,19 +29,51 @@ import type { StoredSession } from './app-service';
  * with the id it was given, so the two counters never meet.
  *
  * This file is imported by main, so it imports only types from the client core: the SQLite
- * client must not load in the UI process.
+ * client must not load in the UI process. It is also where the types the two sides share are
+ * defined (the channel to a started host, the kept session and where it is kept): the shell
+ * imports from src/main/host only this file and pending-replies.ts (a lint rule), and the host
+ * nothing of the shell.
  */
 
 export const HOST_PROTOCOL_VERSION = 1;
 
 const id = z.number().int().positive();
 
-/** Kept in step with app-service.ts's StoredSessionSchema by the type annotation. */
-const StoredSessionWireSchema: z.ZodType<StoredSession> = z.strictObject({
+/**
+ * What is kept between runs to stay signed in. The token is a secret: see SecretStore. Checked
+ * where it crosses between the processes, where the host reads it back, and where the shell's
+ * store reads its file.
+ */
+export const StoredSessionSchema = z.strictObject({
   serverUrl: z.string().min(1),
   token: z.string().min(1),
   user: z.strictObject({ id: z.string(), email: z.string(), name: z.string() }),
 });
+export type StoredSession = z.infer<typeof StoredSessionSchema>;
+
+/**
+ * Where the session is kept. The app's store encrypts it with the OS keychain (Electron's
+ * safeStorage, src/main/shell/secret-store.ts) before it touches the disk; tests keep it in
+ * memory (src/main/host/memory-secret-store.ts). The host reaches the app's store through main
+ * (`secret.*` messages).
+ */
+export interface SecretStore {
+  load(): Promise<StoredSession | null>;
+  save(session: StoredSession): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/**
+ * One started host process, however it was started: Electron's utilityProcess in the app
+ * (shell/utility-host.ts), child_process.fork in tests and the unpackaged demo
+ * (shell/fork-host.ts).
+ */
+export interface HostChannel {
+  postMessage(message: ToHost): void;
+  onMessage(listener: (raw: unknown) => void): void;
+  onExit(listener: (code: number | null) => void): void;
+  kill(): void;
+}
 
 const SignInSchema = AppRequestSchemas['session.signIn'];
 export type AutoSignIn = z.input<typeof SignInSchema>;
@@ -129,7 +161,7 @@ const AppEventWireSchema = z
   .transform((event) => event as AppEvent);
 
 const SecretOutcomeSchema = z.discriminatedUnion('ok', [
-  z.strictObject({ ok: z.literal(true), session: StoredSessionWireSchema.nullable() }),
+  z.strictObject({ ok: z.literal(true), session: StoredSessionSchema.nullable() }),
   z.strictObject({ ok: z.literal(false), message: z.string() }),
 ]);
 export type SecretOutcome = z.infer<typeof SecretOutcomeSchema>;
@@ -174,7 +206,7 @@ export const FromHostSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('response'), id, result: AppResultWireSchema }),
   z.strictObject({ kind: z.literal('event'), event: AppEventWireSchema }),
   z.strictObject({ kind: z.literal('secret.load'), id }),
-  z.strictObject({ kind: z.literal('secret.save'), id, session: StoredSessionWireSchema }),
+  z.strictObject({ kind: z.literal('secret.save'), id, session: StoredSessionSchema }),
   z.strictObject({ kind: z.literal('secret.clear'), id }),
   z.strictObject({ kind: z.literal('toast'), id, toast: ToastSchema }),
   /** Take a lead's toast down (a teammate claimed the offer); no answer. */

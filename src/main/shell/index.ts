@@ -1,10 +1,11 @@
 /**
  * The Electron main process: app lifecycle and wiring only. Window options and hardening are in
- * window.ts, the page's policy in csp.ts, link handling in external-links.ts, the IPC gate in
- * ipc.ts, the OS pieces in secret-store.ts, notifications.ts, tray.ts, window-state.ts and
- * login-item.ts. Business logic (sync, the local database, the app service) does not run here:
- * it runs in the app-service host, a utility process (app-host-client.ts, app/host.ts), so a sync
- * burst never blocks this thread, and it is tested without Electron.
+ * window.ts, the page's policy in csp.ts, link handling in src/shared/external-links.ts, the IPC
+ * gate in ipc.ts, the OS pieces in secret-store.ts, notifications.ts, tray.ts, window-state.ts
+ * and login-item.ts. Business logic (sync, the local database, the app service) does not run
+ * here: it runs in the app-service host, a utility process (app-host-client.ts starts
+ * src/main/host/host.ts), so a sync burst never blocks this thread, and it is tested without
+ * Electron.
  */
 import { join } from 'node:path';
 import {
@@ -17,10 +18,11 @@ import {
   shell,
   type BrowserWindow,
 } from 'electron';
-import type { AppEvent } from '../shared/app-api';
-import { AppHostClient, type HostChannel } from './app-host-client';
-import { forkHostChannel } from './app/fork-host';
-import { NodeNotifier } from './client/notifier';
+import type { AppEvent } from '../../shared/app-api';
+import type { HostChannel } from '../host/host-protocol';
+import { AppHostClient } from './app-host-client';
+import { forkHostChannel } from './fork-host';
+import { NodeNotifier } from '../client/notifier';
 import { contentSecurityPolicy, installContentSecurityPolicy } from './csp';
 import { type DevOverrides, devOverridesFromEnv } from './dev-env';
 import { installAppIpc, sendAppEvent } from './ipc';

@@ -15,9 +15,9 @@ import {
   AppRequestEnvelopeSchema,
   AppRequestSchemas,
   type AppResult,
-} from '../shared/app-api';
-import { APP_CALL_CHANNEL, APP_EVENT_CHANNEL } from '../shared/app-methods';
-import { fieldIssues } from '../shared/validation';
+} from '../../shared/app-api';
+import { APP_CALL_CHANNEL, APP_EVENT_CHANNEL } from '../../shared/app-methods';
+import { fieldIssues } from '../../shared/validation';
 
 export interface AppRequest {
   readonly method: AppMethod;

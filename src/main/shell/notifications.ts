@@ -15,7 +15,7 @@
  * with a fake.
  */
 import type { NotificationConstructorOptions } from 'electron';
-import type { Notifier, Toast } from './client/notifier';
+import type { Notifier, Toast } from '../client/notifier';
 
 /** The part of Electron's Notification used here. */
 export interface NotificationLike {

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { app, Menu, nativeImage, type NativeImage, Tray } from 'electron';
-import type { QueueCounts } from '../shared/app-api';
+import type { QueueCounts } from '../../shared/app-api';
 
 export interface TrayView {
   readonly tooltip: string;

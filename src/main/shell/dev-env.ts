@@ -15,9 +15,9 @@
  *   const dev = devOverridesFromEnv(process.env, app.isPackaged); // throws naming the variable
  */
 import { isAbsolute, resolve } from 'node:path';
-import { AppRequestSchemas } from '../shared/app-api';
-import { describeIssues, fieldIssues } from '../shared/validation';
-import type { AutoSignIn } from './app/host-protocol';
+import { AppRequestSchemas } from '../../shared/app-api';
+import { describeIssues, fieldIssues } from '../../shared/validation';
+import type { AutoSignIn } from '../host/host-protocol';
 
 export const DEMO_SIGN_IN_ENV = 'POUNCE_DEMO_SIGN_IN';
 export const USER_DATA_DIR_ENV = 'POUNCE_USER_DATA_DIR';

@@ -6,7 +6,7 @@
  * the renderer's Content-Security-Policy, which lists the server, is written into index.html by
  * the same build. A runtime setting would need the page's policy to change with it.
  */
-import { serverAddressPolicy } from '../shared/server-address';
+import { serverAddressPolicy } from '../../shared/server-address';
 import { serverConnectSources } from './csp';
 
 /** The sync-server's default listen address (sync-server/src/config/schema.ts: port 8787). */

@@ -12,7 +12,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { describeIssues, fieldIssues } from '../shared/validation';
+import { describeIssues, fieldIssues } from '../../shared/validation';
 
 export interface Rect {
   readonly x: number;

@@ -1,12 +1,14 @@
 import type { AppMethod, AppResult } from '../../shared/app-api';
 import type { Notifier, Toast } from '../client/notifier';
-import { AppService, type SecretStore, type StoredSession } from './app-service';
+import { AppService } from './app-service';
 import type { HostPort } from './host-port';
 import {
   type AutoSignIn,
   HOST_PROTOCOL_VERSION,
   parseToHost,
   type SecretOutcome,
+  type SecretStore,
+  type StoredSession,
   type ToastOutcome,
   type ToHostMessage,
 } from './host-protocol';

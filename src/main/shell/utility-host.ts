@@ -5,7 +5,7 @@
  *   const host = new AppHostClient({ spawn: () => utilityHostChannel(join(__dirname, 'app-host.js')), ... });
  */
 import { utilityProcess } from 'electron';
-import type { HostChannel } from './app-host-client';
+import type { HostChannel } from '../host/host-protocol';
 
 export function utilityHostChannel(modulePath: string): HostChannel {
   // Messages posted before the process is up are queued by Electron, so init can go at once.

@@ -1,229 +1,18 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { preparedQueries } from '../../shared/db/prepared-query';
-import { uuidv7 } from '../../shared/ids';
 import type { Lead } from '../../shared/lead';
-import type { MutationName, TimelineEntry } from '../../shared/sync-protocol';
+import type { TimelineEntry } from '../../shared/sync-protocol';
 import { CLOSED_STATUSES, leadSearchKey, OPEN_STATUSES, phoneDigits } from './history';
-import type { PendingMutation } from './overlay';
-import type { LocalDatabase, LocalLeadsTable, RejectedTable } from './schema';
+import type { LocalDatabase, LocalExecutor, LocalLeadsTable } from './schema';
+import { STATE_KEYS } from './state-store';
 
-/* Repository functions over the local database. Each takes the database or a transaction. */
+/*
+ * The leads the client holds: the server's copy of each and its timeline, revocations, history
+ * pruning, and the reads the queue and search are made of. Each function takes the database or
+ * a transaction.
+ */
 
-type Db = Kysely<LocalDatabase> | Transaction<LocalDatabase>;
 const prepareQuery = preparedQueries<LocalDatabase>();
-
-export const STATE_KEYS = {
-  clientId: 'client_id',
-  /** The last mutation id this client issued. */
-  lastIssued: 'last_mutation_issued',
-  /** The last mutation id the server acknowledged. */
-  lastAcked: 'last_mutation_acked',
-  cursor: 'pull_cursor',
-  lastSyncAt: 'last_sync_at',
-  receivingLeads: 'receiving_leads',
-  /** The call the rep started and has not logged (client-api OpenCall, JSON). */
-  openCall: 'open_call',
-  /** The server's playbook as last fetched (JSON): outcomes work offline by it. */
-  playbook: 'playbook',
-  /** How many pulled changes this app could not read and skipped (SyncStatus.skipped). */
-  skippedChanges: 'skipped_changes',
-  /** The server's `historyDays` as the last pull said it (history.ts). */
-  historyDays: 'history_days',
-} as const;
-type StateKey = (typeof STATE_KEYS)[keyof typeof STATE_KEYS];
-
-export async function getState(db: Db, key: StateKey): Promise<string | null> {
-  const row = await db
-    .selectFrom('sync_state')
-    .select('value')
-    .where('key', '=', key)
-    .executeTakeFirst();
-  return row?.value ?? null;
-}
-
-export async function setState(db: Db, key: StateKey, value: string): Promise<void> {
-  await db
-    .insertInto('sync_state')
-    .values({ key, value })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-    .execute();
-}
-
-/** The install's client id, created on first use. */
-export async function ensureClientId(db: Kysely<LocalDatabase>): Promise<string> {
-  return db.transaction().execute(async (trx) => {
-    const existing = await getState(trx, STATE_KEYS.clientId);
-    if (existing) return existing;
-    const id = uuidv7();
-    await setState(trx, STATE_KEYS.clientId, id);
-    return id;
-  });
-}
-
-/** Adds a mutation to the outbox with the next id; call inside the command's transaction. */
-export async function enqueue(
-  trx: Transaction<LocalDatabase>,
-  name: MutationName,
-  args: unknown,
-  occurredAt: string,
-  now: number,
-): Promise<number> {
-  const last = Number((await getState(trx, STATE_KEYS.lastIssued)) ?? '0');
-  const mutationId = last + 1;
-  await trx
-    .insertInto('outbox')
-    .values({
-      mutation_id: mutationId,
-      name,
-      args: JSON.stringify(args),
-      occurred_at: occurredAt,
-      created_at: now,
-      acked_at: null,
-    })
-    .execute();
-  await setState(trx, STATE_KEYS.lastIssued, String(mutationId));
-  return mutationId;
-}
-
-function toPending(r: {
-  mutation_id: number;
-  name: MutationName;
-  args: string;
-  occurred_at: string;
-  acked_at: number | null;
-}): PendingMutation {
-  return {
-    mutationId: Number(r.mutation_id),
-    name: r.name,
-    args: JSON.parse(r.args) as unknown,
-    occurredAt: r.occurred_at,
-    acked: r.acked_at !== null,
-  };
-}
-
-/** The next mutations to send: the oldest not yet acknowledged. */
-export async function outboxHead(db: Db, limit: number): Promise<PendingMutation[]> {
-  const rows = await db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('acked_at', 'is', null)
-    .orderBy('mutation_id')
-    .limit(limit)
-    .execute();
-  return rows.map(toPending);
-}
-
-/** Every row the view lays over the server's copy: unsent, and applied but not pulled back. */
-export async function allPending(db: Db): Promise<PendingMutation[]> {
-  const rows = await db.selectFrom('outbox').selectAll().orderBy('mutation_id').execute();
-  return rows.map(toPending);
-}
-
-/** Changes still to send (what the status bar calls "waiting to sync"). */
-export async function countOutbox(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('outbox')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('acked_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/**
- * Records the server's acknowledgement up to `lastMutationId`: rejected mutations are dropped
- * (the server's copy is the truth for them), applied ones are marked and kept for the view
- * until a pull brings their effect back (settleAcknowledged).
- */
-export async function acknowledge(
-  trx: Transaction<LocalDatabase>,
-  lastMutationId: number,
-  rejected: readonly number[],
-  now: number,
-) {
-  if (rejected.length > 0) {
-    await trx
-      .deleteFrom('outbox')
-      .where('mutation_id', 'in', [...rejected])
-      .execute();
-  }
-  await trx
-    .updateTable('outbox')
-    .set({ acked_at: now })
-    .where('mutation_id', '<=', lastMutationId)
-    .where('acked_at', 'is', null)
-    .execute();
-  await setState(trx, STATE_KEYS.lastAcked, String(lastMutationId));
-}
-
-/** The highest acknowledged mutation still kept for the view (0 when none). */
-export async function ackedCutoff(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('outbox')
-    .select((eb) => eb.fn.max<number | null>('mutation_id').as('id'))
-    .where('acked_at', 'is not', null)
-    .executeTakeFirst();
-  return Number(row?.id ?? 0);
-}
-
-/**
- * Drops acknowledged rows up to `cutoff` (read before the pull was sent, so the server had
- * applied them when it answered) for the leads a pull page carried, or all of them once the
- * pull is complete.
- */
-export async function settleAcknowledged(
-  trx: Transaction<LocalDatabase>,
-  cutoff: number,
-  leadIds: ReadonlySet<string> | 'all',
-): Promise<void> {
-  if (cutoff <= 0) return;
-  const base = trx
-    .deleteFrom('outbox')
-    .where('acked_at', 'is not', null)
-    .where('mutation_id', '<=', cutoff);
-  if (leadIds === 'all') {
-    await base.execute();
-    return;
-  }
-  if (leadIds.size === 0) return;
-  const rows = await trx
-    .selectFrom('outbox')
-    .select(['mutation_id', 'args'])
-    .where('acked_at', 'is not', null)
-    .where('mutation_id', '<=', cutoff)
-    .execute();
-  const ids = rows
-    .filter((r) => {
-      const args = JSON.parse(r.args) as { leadId?: unknown };
-      return typeof args.leadId === 'string' && leadIds.has(args.leadId);
-    })
-    .map((r) => Number(r.mutation_id));
-  if (ids.length > 0) await base.where('mutation_id', 'in', ids).execute();
-}
-
-export async function recordRejected(trx: Transaction<LocalDatabase>, row: RejectedTable) {
-  await trx
-    .insertInto('rejected')
-    .values(row)
-    .onConflict((oc) => oc.column('mutation_id').doNothing())
-    .execute();
-}
-
-export async function listRejected(db: Db) {
-  return db
-    .selectFrom('rejected')
-    .selectAll()
-    .where('dismissed', '=', 0)
-    .orderBy('mutation_id')
-    .execute();
-}
-
-export async function dismissRejected(db: Db, mutationId: number): Promise<void> {
-  await db
-    .updateTable('rejected')
-    .set({ dismissed: 1 })
-    .where('mutation_id', '=', mutationId)
-    .execute();
-}
 
 /**
  * Stores the server's copy of a lead. A copy older than the stored one is ignored (a live message
@@ -231,7 +20,7 @@ export async function dismissRejected(db: Db, mutationId: number): Promise<void>
  * Returns true when the lead is new to this client.
  */
 export async function putServerLead(
-  db: Db,
+  db: LocalExecutor,
   lead: Lead,
   timeline: readonly TimelineEntry[] | null,
 ): Promise<boolean> {
@@ -339,7 +128,7 @@ const updateLeadQuery = prepareQuery((db, p: ServerCopy) =>
  * then the update.
  */
 export async function putServerLeads(
-  db: Db,
+  db: LocalExecutor,
   items: readonly { lead: Lead; timeline: readonly TimelineEntry[] }[],
 ): Promise<Set<string>> {
   const fresh = new Set<string>();
@@ -361,7 +150,7 @@ export async function putServerLeads(
 }
 
 /** The lead left this rep: it leaves the queue, and the reason stays to be shown. */
-export async function revokeLead(db: Db, leadId: string, reason: string, at: number) {
+export async function revokeLead(db: LocalExecutor, leadId: string, reason: string, at: number) {
   await db
     .updateTable('leads')
     .set({ revoked_reason: reason, revoked_at: at })
@@ -369,7 +158,7 @@ export async function revokeLead(db: Db, leadId: string, reason: string, at: num
     .execute();
 }
 
-export async function markNotified(db: Db, leadIds: readonly string[], at: number) {
+export async function markNotified(db: LocalExecutor, leadIds: readonly string[], at: number) {
   if (leadIds.length === 0) return;
   await db
     .updateTable('leads')
@@ -378,7 +167,7 @@ export async function markNotified(db: Db, leadIds: readonly string[], at: numbe
     .execute();
 }
 
-export async function listLocalLeads(db: Db) {
+export async function listLocalLeads(db: LocalExecutor) {
   return db.selectFrom('leads').selectAll().execute();
 }
 
@@ -386,7 +175,7 @@ export async function listLocalLeads(db: Db) {
  * What tells whether a lead changed, without reading the lead itself: the lengths come from
  * SQLite's record headers, so this never touches the (large) JSON.
  */
-function leadKeys(db: Db) {
+function leadKeys(db: LocalExecutor) {
   return db
     .selectFrom('leads')
     .select((eb) => [
@@ -401,7 +190,7 @@ function leadKeys(db: Db) {
 export type LeadKeyRow = Awaited<ReturnType<typeof listLocalLeadKeys>>[number];
 
 /** The change keys of every lead, history included (see listOpenLeadKeys for the queue's). */
-export async function listLocalLeadKeys(db: Db) {
+export async function listLocalLeadKeys(db: LocalExecutor) {
   return leadKeys(db).execute();
 }
 
@@ -411,7 +200,7 @@ export async function listLocalLeadKeys(db: Db) {
  * costs the same with 50,000 closed leads kept as with none (test/integration/
  * client-history.test.ts counts SQLite's steps).
  */
-export async function listOpenLeadKeys(db: Db) {
+export async function listOpenLeadKeys(db: LocalExecutor) {
   return leadKeys(db)
     .where('status', 'in', [...OPEN_STATUSES])
     .where('revoked_at', 'is', null)
@@ -419,7 +208,7 @@ export async function listOpenLeadKeys(db: Db) {
 }
 
 /** The change keys of these leads (by primary key; missing ids are left out). */
-export async function listLeadKeysByIds(db: Db, ids: readonly string[]) {
+export async function listLeadKeysByIds(db: LocalExecutor, ids: readonly string[]) {
   if (ids.length === 0) return [];
   return leadKeys(db)
     .where('id', 'in', [...ids])
@@ -433,7 +222,7 @@ export async function listLeadKeysByIds(db: Db, ids: readonly string[]) {
  * index (status and age, revocation time), so with nothing to delete it reads nothing. Returns
  * how many leads it deleted.
  */
-export async function pruneHistory(db: Db, cutoff: number): Promise<number> {
+export async function pruneHistory(db: LocalExecutor, cutoff: number): Promise<number> {
   const notInUse = sql<boolean>`id not in (
     select json_extract(args, '$.leadId') from outbox
       where json_extract(args, '$.leadId') is not null
@@ -462,7 +251,7 @@ export async function pruneHistory(db: Db, cutoff: number): Promise<number> {
  * `digits` (3 or more), newest first: ids only. Reads the short search columns, not the JSON.
  */
 export async function searchLocalLeadIds(
-  db: Db,
+  db: LocalExecutor,
   needle: string,
   digits: string,
   limit: number,
@@ -488,7 +277,7 @@ export async function searchLocalLeadIds(
 
 /** The stored lead JSON of `ids`, with the timeline only for those in `withTimeline`. */
 export async function findLocalLeadBodies(
-  db: Db,
+  db: LocalExecutor,
   ids: readonly string[],
   withTimeline: ReadonlySet<string>,
 ) {
@@ -512,6 +301,6 @@ export async function findLocalLeadBodies(
     .execute();
 }
 
-export async function findLocalLead(db: Db, id: string) {
+export async function findLocalLead(db: LocalExecutor, id: string) {
   return db.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirst();
 }

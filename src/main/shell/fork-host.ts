@@ -1,12 +1,12 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import type { HostChannel } from '../app-host-client';
+import type { HostChannel } from '../host/host-protocol';
 
 /**
  * Starts the app-service host with `child_process.fork` instead of Electron's utilityProcess:
  * the same host, the same messages, in plain Node. Tests use it to run the real host in a real
  * separate process (and kill it):
  *
- *   const host = forkHostChannel('src/main/app/host.ts', { execArgv: ['--import', 'tsx'] });
+ *   const host = forkHostChannel('src/main/host/host.ts', { execArgv: ['--import', 'tsx'] });
  *   new AppHostClient({ spawn: () => host, ... });
  *
  * `serialization: 'advanced'` is the structured clone a utility process's postMessage uses, so

@@ -1,9 +1,9 @@
 /**
- * Main's side of the app-service host (src/main/app/host.ts): starts it, numbers requests and
+ * Main's side of the app-service host (src/main/host/host.ts): starts it, numbers requests and
  * answers each one (with an `internal` error when the host does not answer in time or dies),
  * passes its events on, answers its asks for the kept session and for toasts, and restarts it
  * when it dies. No electron import: how the process is started is the `spawn` argument
- * (utility-host.ts in the app, app/fork-host.ts in tests), so this runs in plain Node too.
+ * (utility-host.ts in the app, fork-host.ts in tests and the unpackaged demo), so this runs in plain Node too.
  *
  *   const host = new AppHostClient({ spawn: () => utilityHostChannel(path), dataDir, secrets,
  *     notifier, openExternal, onEvent: (event) => send(window, event) });
@@ -17,27 +17,21 @@ import type {
   AppResult,
   AppSession,
   AppSettings,
-} from '../shared/app-api';
-import type { SecretStore, StoredSession } from './app/app-service';
+} from '../../shared/app-api';
+import { openExternalSafely } from '../../shared/external-links';
+import type { Notifier } from '../client/notifier';
 import {
   type AutoSignIn,
   type FromHostMessage,
   HOST_PROTOCOL_VERSION,
+  type HostChannel,
   parseFromHost,
   type SecretOutcome,
+  type SecretStore,
+  type StoredSession,
   type ToHost,
-} from './app/host-protocol';
-import { PendingReplies } from './app/pending-replies';
-import type { Notifier } from './client/notifier';
-import { openExternalSafely } from './external-links';
-
-/** One started host process, however it was started. */
-export interface HostChannel {
-  postMessage(message: ToHost): void;
-  onMessage(listener: (raw: unknown) => void): void;
-  onExit(listener: (code: number | null) => void): void;
-  kill(): void;
-}
+} from '../host/host-protocol';
+import { PendingReplies } from '../host/pending-replies';
 
 export interface HostReady {
   readonly session: AppSession | null;

@@ -13,8 +13,7 @@
  */
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
-import type { SecretStore, StoredSession } from './app/app-service';
+import { type SecretStore, type StoredSession, StoredSessionSchema } from '../host/host-protocol';
 
 /** The part of Electron's safeStorage this store uses. */
 export interface SafeStorageLike {
@@ -26,13 +25,6 @@ export interface SafeStorageLike {
   /** Linux only in Electron; absent (or any other value) elsewhere. */
   getSelectedStorageBackend?(): string;
 }
-
-/** Same shape as app-service.ts's StoredSessionSchema; checked on every load. */
-const StoredSessionFileSchema: z.ZodType<StoredSession> = z.strictObject({
-  serverUrl: z.string().min(1),
-  token: z.string().min(1),
-  user: z.strictObject({ id: z.string(), email: z.string(), name: z.string() }),
-});
 
 export interface SafeSecretStoreOptions {
   /** process.platform; the `basic_text` check applies on Linux only. */
@@ -111,7 +103,7 @@ export class SafeSecretStore implements SecretStore {
     let shouldReEncrypt: boolean;
     try {
       const decrypted = await this.safeStorage.decryptStringAsync(bytes);
-      session = StoredSessionFileSchema.parse(JSON.parse(decrypted.result));
+      session = StoredSessionSchema.parse(JSON.parse(decrypted.result));
       shouldReEncrypt = decrypted.shouldReEncrypt;
     } catch {
       // Damaged, truncated, from another machine or key: useless; remove it and sign in again.
