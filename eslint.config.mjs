@@ -13,6 +13,40 @@ function restrict(group, message) {
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http'];
 
+/**
+ * The sync-server's zones: it shares only src/shared with the app; `db/` and `repos/` import no
+ * folder above them (docs/architecture.md, "Server layers"; test/unit/import-graph.test.ts checks
+ * the whole layering and cycles).
+ */
+const appCode = ['**/src/main/**', '**/src/renderer/**', '**/src/preload/**', 'electron'];
+const serverAbove = (folders) => folders.flatMap((f) => [`**/${f}`, `**/${f}/**`]);
+const serverFeatures = [
+  'intake',
+  'routing',
+  'lifecycle',
+  'metrics',
+  'sources',
+  'sync',
+  'live',
+  'services',
+  'scoring',
+  'http',
+  'cli',
+  'demo',
+  'domain',
+  'ports',
+];
+function serverZone(above) {
+  const patterns = [{ group: appCode, message: 'The server imports only src/shared of the app.' }];
+  if (above.length > 0) {
+    patterns.push({
+      group: serverAbove(above),
+      message: 'db/ and repos/ import no feature folder (nor anything above them).',
+    });
+  }
+  return { 'no-restricted-imports': ['error', { patterns }] };
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -61,4 +95,7 @@ export default tseslint.config(
     files: ['src/main/**/*.ts', 'src/preload/**/*.ts'],
     rules: restrict([], ''),
   },
+  { files: ['sync-server/**/*.ts'], rules: serverZone([]) },
+  { files: ['sync-server/src/repos/**/*.ts'], rules: serverZone(serverFeatures) },
+  { files: ['sync-server/src/db/**/*.ts'], rules: serverZone([...serverFeatures, 'repos']) },
 );

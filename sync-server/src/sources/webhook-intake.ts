@@ -7,7 +7,7 @@ import { describeIssues, fieldIssues } from '../../../src/shared/validation';
 import { bearerToken } from '../auth/tokens';
 import type { LeadSourceRow } from '../db/schema';
 import type { WriteQueue } from '../db/write-queue';
-import { ApiError } from '../errors';
+import { ApiError } from '../domain/api-error';
 import type { IntakeService } from '../intake/intake-service';
 import type { Db } from '../repos/db-types';
 import {
