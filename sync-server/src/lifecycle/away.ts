@@ -1,5 +1,4 @@
-import { MAX_AWAY_DAYS, type AwayPeriod, type SetAwayInput } from '../../../src/shared/away';
-import type { FieldIssue } from '../../../src/shared/api-error';
+import type { AwayPeriod, SetAwayInput } from '../../../src/shared/away';
 import { uuidv7 } from '../../../src/shared/ids';
 import type { Lead } from '../../../src/shared/lead';
 import type { UserRole } from '../../../src/shared/user';
@@ -32,6 +31,7 @@ import type { Assignment } from '../routing/assign';
 import { withdrawOffersOf } from '../routing/claims';
 import type { Dispatcher } from '../routing/dispatcher';
 import type { Router } from '../routing/router';
+import { iso, periodIssues, toAwayPeriod } from './away-period';
 
 /*
  * Away periods (docs/lifecycle.md, "Claim mode and away periods"). While a rep is away (from <= now < until) routing and
@@ -76,7 +76,6 @@ export interface AwayDeps {
 }
 
 const BATCH = 100;
-const DAY_MS = 24 * 3600_000;
 
 export class AwayService implements ScheduledWork {
   constructor(private readonly deps: AwayDeps) {}
@@ -389,33 +388,4 @@ export class AwayService implements ScheduledWork {
   }
 }
 
-/** What is wrong with a period from `from` to `until` at `now`, by field. */
-export function periodIssues(from: number, until: number, now: number): FieldIssue[] {
-  if (until <= from) return [{ field: 'until', message: 'must be after from' }];
-  if (until <= now) return [{ field: 'until', message: 'must be in the future' }];
-  if (until - from > MAX_AWAY_DAYS * DAY_MS) {
-    return [{ field: 'until', message: `must be at most ${MAX_AWAY_DAYS} days after from` }];
-  }
-  return [];
-}
-
-export function toAwayPeriod(row: AwayPeriodRow): AwayPeriod {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    from: iso(row.starts_at),
-    until: iso(row.ends_at),
-    reason: row.reason,
-    createdBy: row.created_by,
-    createdAt: iso(row.created_at),
-    startedAt: isoOrNull(row.started_at),
-    startResult: row.start_result,
-    endedAt: isoOrNull(row.ended_at),
-    endResult: row.end_result,
-    cancelledAt: isoOrNull(row.cancelled_at),
-  };
-}
-
-const iso = (ms: number) => new Date(Number(ms)).toISOString();
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 const round = (n: number) => Math.round(n * 1000) / 1000;

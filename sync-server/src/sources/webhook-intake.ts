@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one delivery's whole path (verify, map, validate, record, submit)
+// reads top to bottom in one class; each source kind's own parts are in their own files.
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import type { FieldIssue } from '../../../src/shared/api-error';
