@@ -34,6 +34,41 @@ const noShell = (where) => ({
   message: `${where} must not import the Electron shell (src/main/shell).`,
 });
 
+/**
+ * The sync-server's zones: it shares only src/shared with the app; `db/` and `repos/` import no
+ * folder above them (docs/architecture.md, "Server layers"; test/unit/import-graph.test.ts checks
+ * the whole layering and cycles).
+ */
+// Everything of the app but src/shared, however src/ is laid out (main, renderer, preload, ...).
+const appCode = ['**/src/*', '!**/src/shared', 'electron'];
+const serverAbove = (folders) => folders.flatMap((f) => [`**/${f}`, `**/${f}/**`]);
+const serverFeatures = [
+  'intake',
+  'routing',
+  'lifecycle',
+  'metrics',
+  'sources',
+  'sync',
+  'live',
+  'services',
+  'scoring',
+  'http',
+  'cli',
+  'demo',
+  'domain',
+  'ports',
+];
+function serverZone(above) {
+  const patterns = [{ group: appCode, message: 'The server imports only src/shared of the app.' }];
+  if (above.length > 0) {
+    patterns.push({
+      group: serverAbove(above),
+      message: 'db/ and repos/ import no feature folder (nor anything above them).',
+    });
+  }
+  return { 'no-restricted-imports': ['error', { patterns }] };
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -132,4 +167,7 @@ export default tseslint.config(
       message: 'The headless client runs the client core, not the app-service host.',
     }),
   },
+  { files: ['sync-server/**/*.ts'], rules: serverZone([]) },
+  { files: ['sync-server/src/repos/**/*.ts'], rules: serverZone(serverFeatures) },
+  { files: ['sync-server/src/db/**/*.ts'], rules: serverZone([...serverFeatures, 'repos']) },
 );

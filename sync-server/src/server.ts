@@ -14,7 +14,7 @@ import { Dispatcher } from './routing/dispatcher';
 import { LeadActions } from './services/lead-actions';
 import { SyncService } from './sync/sync-service';
 import { Escalations } from './lifecycle/escalations';
-import { playbookFromConfig } from './lifecycle/playbook-config';
+import { playbookFromConfig } from './config/playbook-config';
 import { BoardFeed } from './metrics/board-feed';
 import { teamZone } from './metrics/history';
 import { listTeams } from './repos/teams';
@@ -85,7 +85,8 @@ export async function startServer(
   const db = sqlite.readDb;
   const hub = new LiveHub();
   const writes = new WriteQueue(sqlite.db);
-  // The SLA ladder's deadlines are stored with every assignment the router makes.
+  // The SLA ladder's deadlines are stored with every assignment the router makes (its one
+  // assignment path, routing/assign.ts), and offers' expiries wake its timer.
   const escalations: Escalations = new Escalations({
     writes,
     readDb: db,
@@ -95,14 +96,7 @@ export async function startServer(
     ladder: slaLadder(config.lifecycle),
     onError: (error) => app.log.error({ err: error }, 'an SLA step failed'),
   });
-  const router = new Router(
-    config.routing,
-    hub,
-    async (trx, lead, userId, at) => {
-      await escalations.scheduleFor(trx, lead, userId, at);
-    },
-    { clock, onOffered: (at) => escalations.wake(at) },
-  );
+  const router = new Router(config.routing, hub, escalations, { clock });
   const dispatcher = new Dispatcher(writes, router, hub, clock);
   // Claim-mode fallbacks and away periods run on the SLA ladder's durable scheduler.
   const claims = new Claims({ writes, readDb: db, router, notifier: hub, clock, escalations });
@@ -145,7 +139,6 @@ export async function startServer(
   const intake = new IntakeService({
     writes,
     router,
-    escalations,
     repeatWindowMs: config.lifecycle.repeatInquiry.windowDays * 24 * 3600_000,
     alerts: hub,
     scoreLead: createScorer(config.scoring),

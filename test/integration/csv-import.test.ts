@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../sync-server/src/db/sqlite';
-import { csvCell, parseCsv } from '../../sync-server/src/sources/csv';
+import { csvCell, parseCsv } from '../../sync-server/src/formats/csv';
 import { createApiKey, createTeam, startTestServer, type TestServer } from '../helpers/test-server';
 
 /*

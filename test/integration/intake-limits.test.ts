@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { planImport, sendImport } from '../../sync-server/src/cli/csv-import';
-import { parseCsv } from '../../sync-server/src/sources/csv';
+import { parseCsv } from '../../sync-server/src/formats/csv';
 import { http } from '../helpers/http';
 import {
   createApiKey,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/shared/ids';
 import type { MutationArgs } from '../../src/shared/sync-protocol';
 import { runAdmin } from '../../sync-server/src/cli/run-admin';
-import { parseCsv } from '../../sync-server/src/sources/csv';
+import { parseCsv } from '../../sync-server/src/formats/csv';
 import { http } from '../helpers/http';
 import {
   createApiKey,

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../sync-server/src/config/load';
 import { migrateToLatest } from '../../sync-server/src/db/migrations';
 import { openSqlite, type SqliteHandle } from '../../sync-server/src/db/sqlite';
-import { periodIssues } from '../../sync-server/src/lifecycle/away';
+import { periodIssues } from '../../sync-server/src/lifecycle/away-period';
 import {
   readLedgerEntry,
   writeLedgerEntry,

@@ -4,7 +4,7 @@ import { SENT_RECEIVED_AT_FIELD } from '../../src/shared/lead';
 import { planImport } from '../../sync-server/src/cli/csv-import';
 import { parseMapFlag } from '../../sync-server/src/cli/import-csv-command';
 import { UsageError } from '../../sync-server/src/cli/errors';
-import { csvCell, detectDelimiter, parseCsv } from '../../sync-server/src/sources/csv';
+import { csvCell, detectDelimiter, parseCsv } from '../../sync-server/src/formats/csv';
 
 const cells = (text: string, d: ',' | ';' | '\t' = ',') => parseCsv(text, d).map((r) => r.cells);
 

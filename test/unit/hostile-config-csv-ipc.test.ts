@@ -9,7 +9,7 @@ import { fieldIssues } from '../../src/shared/validation';
 import { planImport } from '../../sync-server/src/cli/csv-import';
 import { UsageError } from '../../sync-server/src/cli/errors';
 import { ConfigError, loadConfig } from '../../sync-server/src/config/load';
-import { parseCsv } from '../../sync-server/src/sources/csv';
+import { parseCsv } from '../../sync-server/src/formats/csv';
 
 /*
  * The hostile-input tables for the surfaces with no HTTP of their own (issue 12, "Also"): the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlaybookSchema } from '../../src/shared/playbook-schema';
 import { loadConfig } from '../../sync-server/src/config/load';
-import { playbookFromConfig } from '../../sync-server/src/lifecycle/playbook-config';
+import { playbookFromConfig } from '../../sync-server/src/config/playbook-config';
 import { nextStepText, outcomeEffect, type EffectLead } from '../../src/shared/outcome-effect';
 import {
   callingWindowFor,

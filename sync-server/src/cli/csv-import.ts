@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { leadDateProblem, SENT_RECEIVED_AT_FIELD } from '../../../src/shared/lead';
-import { type CsvRecord } from '../sources/csv';
+import { type CsvRecord } from '../formats/csv';
 import { guessTarget, LeadDraft, type LeadTarget } from '../sources/mapping';
 import { CommandFailure, UsageError } from './errors';
 

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { LeadInputShape, SignalInputSchema } from '../../../src/shared/lead';
-import { csvCell, detectDelimiter, parseCsv, type CsvDelimiter } from '../sources/csv';
+import { csvCell, detectDelimiter, parseCsv, type CsvDelimiter } from '../formats/csv';
 import { LeadTargetSchema, type LeadTarget } from '../sources/mapping';
 import type { Command, CommandContext } from './command';
 import { planImport, sendImport, type ImportResult, type RejectedRow } from './csv-import';

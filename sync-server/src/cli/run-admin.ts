@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/load';
-import { ApiError } from '../errors';
+import { ApiError } from '../domain/api-error';
 import { openAdminContext, type AdminContext } from './admin-context';
 import { API_KEY_COMMANDS } from './api-key-commands';
 import { FLAG_OF_FIELD, type Command } from './command';

@@ -4,7 +4,7 @@ import { fieldIssues } from '../../../src/shared/validation';
 import { WriteQueue } from '../db/write-queue';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../repos/source-deliveries';
 import type { SourceKind } from '../sources/mapping';
-import { ApiError } from '../errors';
+import { ApiError } from '../domain/api-error';
 import { keyFilePath, openSecretBox, SecretBoxError, type SecretBox } from '../sources/secret-box';
 import {
   CreateSourceSchema,

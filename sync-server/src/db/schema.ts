@@ -1,7 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Disposition } from '../../../src/shared/dispositions';
-import type { LeadDeadlinesTable } from '../lifecycle/tables';
-import type { AwayPeriodsTable, LeadOffersTable } from '../lifecycle/claim-tables';
 import type { TeamAssignment } from '../../../src/shared/user';
 
 /*
@@ -231,6 +229,75 @@ export interface SourceDeliveriesTable {
 export interface RepUntouchedTable {
   user_id: string;
   n: number;
+}
+
+/** A step of the SLA escalation ladder (lifecycle/sla-ladder.ts). */
+export type EscalationStep = 'remind_rep' | 'alert_lead' | 'reassign';
+
+/** An SLA step, or a callback falling due (its rep is alerted). */
+export type DeadlineKind = EscalationStep | 'callback_due';
+
+/**
+ * A step that falls due at `due_at` for `user_id`'s hold of a lead. `done_at` is set in the same
+ * transaction as the step's effect, so a restart neither loses a step (it is still due) nor
+ * repeats one (it is done).
+ */
+export interface LeadDeadlinesTable {
+  id: string;
+  lead_id: string;
+  kind: DeadlineKind;
+  /** The rep whose hold of the lead the step is about; a reassignment ends their steps. */
+  user_id: string;
+  due_at: number;
+  done_at: number | null;
+  /** What running it did: 'reminded', 'alerted 2 team leads', 'reassigned to ...', 'skipped: ...'. */
+  result: string | null;
+}
+
+/** What became of one rep's offer of a lead. */
+export type OfferStatus =
+  /** Waiting for a claim. */
+  | 'open'
+  /** This rep claimed the lead. */
+  | 'claimed'
+  /** Another rep claimed it first. */
+  | 'lost'
+  /** Nobody claimed it in time; it went to fair routing. */
+  | 'expired'
+  /** Taken back: the rep went away, or a team lead gave the lead to someone. */
+  | 'withdrawn';
+
+/**
+ * One row per rep a lead was offered to. The lead itself carries the offer's times
+ * (`leads.offered_at`, `leads.offer_expires_at`); these rows say who may see and claim it.
+ */
+export interface LeadOffersTable {
+  lead_id: string;
+  user_id: string;
+  offered_at: number;
+  status: OfferStatus;
+  ended_at: number | null;
+}
+
+/** A rep's away period: no leads and no offers while `starts_at <= now < ends_at`. */
+export interface AwayPeriodsTable {
+  id: string;
+  user_id: string;
+  starts_at: number;
+  ends_at: number;
+  reason: string | null;
+  /** Null when set from the admin CLI. */
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  /** The start ran (the rep's leads were handed on), in the same transaction; null until then. */
+  started_at: number | null;
+  start_result: string | null;
+  /** The end ran (the rep's fairness was levelled, waiting leads handed out); null until then. */
+  ended_at: number | null;
+  end_result: string | null;
+  /** Called off before it started: neither transition runs. */
+  cancelled_at: number | null;
 }
 
 export interface Database {

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { UserRole } from '../../../src/shared/user';
 import { bearerToken } from '../auth/tokens';
-import { ApiError } from '../errors';
+import { ApiError } from '../domain/api-error';
 import type { SessionWithUser } from '../repos/sessions';
 import type { Accounts } from '../services/accounts';
 

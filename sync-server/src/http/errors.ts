@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
 import type { ApiErrorBody, ErrorCode } from '../../../src/shared/api-error';
-import { ApiError } from '../errors';
+import { ApiError } from '../domain/api-error';
 
 /**
  * Renders every failure as `{"error":{code,message,details}}`. Client mistakes keep their 4xx;

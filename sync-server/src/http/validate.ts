@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { fieldIssues } from '../../../src/shared/validation';
-import { ApiError } from '../errors';
+import { ApiError } from '../domain/api-error';
 
 /** Parses `value` with `schema` or throws a 422 listing every failing field. */
 export function parseOr422<S extends z.ZodType>(

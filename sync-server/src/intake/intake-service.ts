@@ -5,15 +5,13 @@ import type { WriteContext, WriteQueue } from '../db/write-queue';
 import { toLead } from '../domain/mappers';
 import type { Db } from '../repos/db-types';
 import { findIdempotentLeadId, insertIdempotencyKey } from '../repos/idempotency';
-import { recordLeadUpsert } from '../repos/lead-changes';
 import { insertLeadEvent } from '../repos/lead-events';
 import { findLeadById, findLeadBySourceExternalId, insertLead } from '../repos/leads';
-import type { Escalations } from '../lifecycle/escalations';
 import type { LiveHub } from '../live/hub';
 import { applyRepeatInquiry, askedAgainText, contactKeys, findRepeatLead } from './repeat-inquiry';
-import { assignedEvent, type Router } from '../routing/router';
+import type { Router } from '../routing/router';
 import type { ScoreLead } from '../scoring/score';
-import type { LeadNotifier } from './lead-notifier';
+import type { LeadNotifier } from '../ports/lead-notifier';
 
 export interface IntakeResult {
   readonly lead: Lead;
@@ -34,9 +32,8 @@ export interface IntakeOrigin {
 
 export interface IntakeDeps {
   readonly writes: WriteQueue;
+  /** Chooses the team, and assigns (the SLA ladder's deadlines are stored with the lead). */
   readonly router: Router;
-  /** The SLA ladder: an assigned lead's deadlines are stored with it. */
-  readonly escalations?: Pick<Escalations, 'scheduleFor'>;
   /** The same person asking again within this many ms joins their lead; 0 turns it off. */
   readonly repeatWindowMs?: number;
   /** "Asked again" alerts to the lead's rep. */
@@ -97,12 +94,6 @@ export class IntakeService {
     const { score, tier, salesReady, reasons } = this.deps.scoreLead(input, now);
     const team = await this.deps.router.chooseTeam(trx, input);
     const ruleName = team.rule?.name ?? null;
-    // The rep is chosen before the insert, so the lead is stored once, already assigned. A claim
-    // team's lead is stored waiting, then offered to every eligible rep (below).
-    const choice =
-      salesReady && team.teamId !== null && team.assignment === 'fair'
-        ? await this.deps.router.pickRep(trx, team.teamId, ruleName, { now })
-        : null;
     const row: LeadRow = {
       id: uuidv7(),
       source: input.source,
@@ -121,11 +112,11 @@ export class IntakeService {
       score,
       tier,
       score_reasons: JSON.stringify(reasons),
-      status: !salesReady ? 'nurture' : choice ? 'assigned' : 'unassigned',
+      status: salesReady ? 'unassigned' : 'nurture',
       team_id: team.teamId,
       routing_rule: ruleName,
-      assigned_to: choice?.user.id ?? null,
-      assigned_at: choice ? now : null,
+      assigned_to: null,
+      assigned_at: null,
       received_at: Math.min(input.receivedAt, now),
       first_touch_at: null,
       seen_at: null,
@@ -144,20 +135,37 @@ export class IntakeService {
       offered_at: null,
       offer_expires_at: null,
     };
-    await insertLead(trx, row);
-    await insertLeadEvent(trx, {
-      leadId: row.id,
-      type: 'received',
-      at: now,
-      data: { source: row.source, score, tier, reasons, team: team.teamId, rule: ruleName },
-    });
-    if (origin.idempotencyKey) {
-      await insertIdempotencyKey(trx, origin.originId, origin.idempotencyKey, row.id, now);
+    const store = async (stored: LeadRow) => {
+      await insertLead(trx, stored);
+      await insertLeadEvent(trx, {
+        leadId: row.id,
+        type: 'received',
+        at: now,
+        data: { source: row.source, score, tier, reasons, team: team.teamId, rule: ruleName },
+      });
+      if (origin.idempotencyKey) {
+        await insertIdempotencyKey(trx, origin.originId, origin.idempotencyKey, row.id, now);
+      }
+    };
+    // A fair team's lead goes through the one assignment path with `insert`: stored once,
+    // already assigned. A claim team's lead is stored waiting, then offered to every eligible rep.
+    const assignment =
+      salesReady && team.assignment === 'fair'
+        ? await this.deps.router.assign(trx, {
+            lead: row,
+            now,
+            to: { kind: 'next' },
+            insert: store,
+          })
+        : null;
+    if (assignment) {
+      const lead = toLead(assignment.lead);
+      afterCommit(() =>
+        this.deps.notifier.leadAssigned(assignment.userId, lead, assignment.reason),
+      );
+      return { lead, created: true };
     }
-
-    let lead = toLead(row);
-    const offers =
-      salesReady && team.assignment === 'claim' ? await this.deps.router.offer(trx, row, now) : [];
+    await store(row);
     if (!salesReady) {
       await insertLeadEvent(trx, {
         leadId: row.id,
@@ -165,29 +173,26 @@ export class IntakeService {
         at: now,
         data: { reason: `score ${score} is below the sales-ready threshold` },
       });
-    } else if (offers.length > 0) {
-      const offered = toLead(offers[0]?.lead ?? row);
-      lead = offered;
+      return { lead: toLead(row), created: true };
+    }
+    const offers = team.assignment === 'claim' ? await this.deps.router.offer(trx, row, now) : [];
+    const first = offers[0];
+    if (first) {
+      const offered = toLead(first.lead);
       afterCommit(() => {
         for (const o of offers) this.deps.notifier.leadAssigned(o.userId, offered, o.reason);
       });
-    } else if (!choice) {
-      await insertLeadEvent(trx, {
-        leadId: row.id,
-        type: 'queued',
-        at: now,
-        data: {
-          reason: team.teamId ? 'no rep of the team is eligible now' : 'no team exists yet',
-        },
-      });
-    } else {
-      await insertLeadEvent(trx, assignedEvent(row.id, ruleName, choice, now));
-      const userId = choice.user.id;
-      await recordLeadUpsert(trx, row.id, userId, now);
-      await this.deps.escalations?.scheduleFor(trx, row, userId, now);
-      afterCommit(() => this.deps.notifier.leadAssigned(userId, lead, choice.reason));
+      return { lead: offered, created: true };
     }
-    return { lead, created: true };
+    await insertLeadEvent(trx, {
+      leadId: row.id,
+      type: 'queued',
+      at: now,
+      data: {
+        reason: team.teamId ? 'no rep of the team is eligible now' : 'no team exists yet',
+      },
+    });
+    return { lead: toLead(row), created: true };
   }
 
   /** A repeat inquiry joins `lead`; it may reopen it, route it, and the rep is told. */

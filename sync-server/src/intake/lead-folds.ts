@@ -1,5 +1,6 @@
 import { LIMITS, type LeadSignal } from '../../../src/shared/lead';
 import type { Db } from '../repos/db-types';
+import { deleteLeadEvents, listLeadEventsOfType, rewriteLeadEvent } from '../repos/lead-events';
 
 /*
  * What a lead keeps of its repeat inquiries. Every inquiry joins the lead (docs/api.md), and
@@ -84,22 +85,11 @@ interface FoldData {
  * timeline, ordered by id, still reads oldest first. Runs inside the inquiry's write.
  */
 export async function foldInquiryEvents(db: Db, leadId: string): Promise<void> {
-  const inquiries = await db
-    .selectFrom('lead_events')
-    .select(['id', 'at', 'data'])
-    .where('lead_id', '=', leadId)
-    .where('type', '=', 'inquiry')
-    .orderBy('id')
-    .execute();
+  const inquiries = await listLeadEventsOfType(db, leadId, 'inquiry');
   const excess = inquiries.slice(0, Math.max(0, inquiries.length - INQUIRY_EVENTS_KEPT));
   const first = excess[0];
   if (!first) return;
-  const existing = await db
-    .selectFrom('lead_events')
-    .select(['id', 'data'])
-    .where('lead_id', '=', leadId)
-    .where('type', '=', INQUIRIES_FOLDED)
-    .executeTakeFirst();
+  const existing = (await listLeadEventsOfType(db, leadId, INQUIRIES_FOLDED))[0];
   const firstAt = new Date(Number(first.at)).toISOString();
   const fold: FoldData = existing
     ? readFold(existing.data, firstAt)
@@ -110,13 +100,11 @@ export async function foldInquiryEvents(db: Db, leadId: string): Promise<void> {
     fold.to = new Date(Number(event.at)).toISOString();
   }
   const foldId = existing?.id ?? first.id;
-  await db
-    .updateTable('lead_events')
-    .set({ type: INQUIRIES_FOLDED, data: JSON.stringify(fold) })
-    .where('id', '=', foldId)
-    .execute();
-  const gone = excess.map((e) => e.id).filter((id) => id !== foldId);
-  if (gone.length > 0) await db.deleteFrom('lead_events').where('id', 'in', gone).execute();
+  await rewriteLeadEvent(db, foldId, INQUIRIES_FOLDED, JSON.stringify(fold));
+  await deleteLeadEvents(
+    db,
+    excess.map((e) => e.id).filter((id) => id !== foldId),
+  );
 }
 
 function readFold(text: string, fallbackAt: string): FoldData {

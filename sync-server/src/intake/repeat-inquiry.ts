@@ -4,7 +4,7 @@ import type { LeadRow, LeadsTable } from '../db/schema';
 import type { Db } from '../repos/db-types';
 import { recordLeadUpsert } from '../repos/lead-changes';
 import { insertLeadEvent } from '../repos/lead-events';
-import { updateLead } from '../repos/leads';
+import { findLatestInquiryLead, updateLead } from '../repos/leads';
 import { findUserById } from '../repos/users';
 import type { ScoreLead } from '../scoring/score';
 import { foldInquiryEvents, foldSignals, mergeFields } from './lead-folds';
@@ -40,14 +40,7 @@ export async function findRepeatLead(
     ['phone_key', keys.phoneKey],
   ] as const) {
     if (key === null) continue;
-    const row = await db
-      .selectFrom('leads')
-      .selectAll()
-      .where(column, '=', key)
-      .where('last_inquiry_at', '>=', since)
-      .orderBy('last_inquiry_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await findLatestInquiryLead(db, column, key, since);
     if (row && (!best || Number(row.last_inquiry_at) > Number(best.last_inquiry_at))) best = row;
   }
   return best;

@@ -1,13 +1,12 @@
-import { MAX_AWAY_DAYS, type AwayPeriod, type SetAwayInput } from '../../../src/shared/away';
-import type { FieldIssue } from '../../../src/shared/api-error';
+import type { AwayPeriod, SetAwayInput } from '../../../src/shared/away';
 import { uuidv7 } from '../../../src/shared/ids';
 import type { Lead } from '../../../src/shared/lead';
 import type { UserRole } from '../../../src/shared/user';
-import type { LeadRow, UserRow } from '../db/schema';
+import type { UserRow } from '../db/schema';
 import type { WriteContext, WriteQueue } from '../db/write-queue';
 import { toLead } from '../domain/mappers';
-import { ApiError } from '../errors';
-import type { LeadNotifier } from '../intake/lead-notifier';
+import { ApiError } from '../domain/api-error';
+import type { LeadNotifier } from '../ports/lead-notifier';
 import {
   dueAwayEnds,
   dueAwayStarts,
@@ -21,16 +20,18 @@ import {
   updateAwayPeriod,
   type AwayPeriodRow,
 } from '../repos/away-periods';
+import type { ScheduledWork } from '../ports/scheduled-work';
+import type { SlaSchedule } from '../ports/sla-schedule';
 import type { Db } from '../repos/db-types';
-import { recordLeadRevoke, recordLeadUpsert } from '../repos/lead-changes';
+import { recordLeadRevoke } from '../repos/lead-changes';
 import { insertLeadEvent } from '../repos/lead-events';
 import { listOpenLeadsHeldBy, updateLead } from '../repos/leads';
 import { findUserById } from '../repos/users';
+import type { Assignment } from '../routing/assign';
 import { withdrawOffersOf } from '../routing/claims';
 import type { Dispatcher } from '../routing/dispatcher';
-import type { Assignment, Router } from '../routing/router';
-import { insertDeadline } from './deadlines-repo';
-import type { Escalations, ScheduledWork } from './escalations';
+import type { Router } from '../routing/router';
+import { iso, periodIssues, toAwayPeriod } from './away-period';
 
 /*
  * Away periods (docs/lifecycle.md, "Claim mode and away periods"). While a rep is away (from <= now < until) routing and
@@ -60,8 +61,11 @@ export interface AwayDeps {
   readonly dispatcher: Pick<Dispatcher, 'drainWithin'>;
   readonly notifier: LeadNotifier;
   readonly clock: () => number;
-  /** The SLA ladder and callback alerts of the leads that move; and wake-ups for new periods. */
-  readonly escalations?: Pick<Escalations, 'scheduleFor' | 'cancelFor' | 'wake'>;
+  /**
+   * The SLA ladder: the steps of leads sent back to the team queue close, and new periods wake
+   * the scheduler (moved leads keep their ladder through the router's assignment path).
+   */
+  readonly escalations?: Pick<SlaSchedule, 'cancelFor' | 'wake'>;
   /** Config `lifecycle.away.moveCallbacks`. */
   readonly moveCallbacks: boolean;
   /**
@@ -72,7 +76,6 @@ export interface AwayDeps {
 }
 
 const BATCH = 100;
-const DAY_MS = 24 * 3600_000;
 
 export class AwayService implements ScheduledWork {
   constructor(private readonly deps: AwayDeps) {}
@@ -262,34 +265,37 @@ export class AwayService implements ScheduledWork {
         kept += 1;
         continue;
       }
-      const choice = await this.deps.router.pickRep(trx, lead.team_id, lead.routing_rule, {
-        exclude: new Set([rep.id]),
+      const handed = await this.deps.router.assign(trx, {
+        lead,
         now,
+        to: { kind: 'next', exclude: new Set([rep.id]) },
+        describe: (to, routing) => {
+          const reason = `${rep.name} is away until ${until}; moved to ${to.name}`;
+          return {
+            reason,
+            event: {
+              leadId: lead.id,
+              type: 'reassigned',
+              at: now,
+              data: { from: rep.id, to: to.id, reason, by: 'away', routing },
+            },
+          };
+        },
+        closeSteps: `moved: ${rep.name} is away`,
       });
-      if (choice) {
-        const to = choice.user;
-        const reason = `${rep.name} is away until ${until}; moved to ${to.name}`;
-        const patch = { assigned_to: to.id, assigned_at: now, seen_at: null, updated_at: now };
-        await updateLead(trx, lead.id, patch);
-        await insertLeadEvent(trx, {
-          leadId: lead.id,
-          type: 'reassigned',
-          at: now,
-          data: { from: rep.id, to: to.id, reason, by: 'away', routing: choice.reason },
-        });
-        await recordLeadRevoke(trx, lead.id, rep.id, reason, now);
-        await recordLeadUpsert(trx, lead.id, to.id, now);
-        await this.deps.escalations?.cancelFor(trx, lead.id, `moved: ${rep.name} is away`, now);
-        if (untouched) await this.deps.escalations?.scheduleFor(trx, lead, to.id, now);
-        await this.moveCallbackAlert(trx, lead, to.id, now);
-        const view = toLead({ ...lead, ...patch });
+      if (handed) {
+        const view = toLead(handed.lead);
         tell.push(() => {
           this.deps.notifier.leadRevoked(
             rep.id,
             lead.id,
-            `you are away until ${until}; moved to ${to.name}`,
+            `you are away until ${until}; moved to ${handed.userName}`,
           );
-          this.deps.notifier.leadAssigned(to.id, view, `${reason} (${choice.reason})`);
+          this.deps.notifier.leadAssigned(
+            handed.userId,
+            view,
+            `${handed.reason} (${handed.routing})`,
+          );
         });
         moved += 1;
       } else if (untouched) {
@@ -348,14 +354,6 @@ export class AwayService implements ScheduledWork {
     return true;
   }
 
-  /** A moved lead's booked callback alerts its new rep (cancelFor closed the old rep's). */
-  private async moveCallbackAlert(trx: Db, lead: LeadRow, to: string, now: number): Promise<void> {
-    if (lead.callback_at === null || Number(lead.callback_at) <= now) return;
-    const at = Number(lead.callback_at);
-    await insertDeadline(trx, lead.id, to, 'callback_due', at);
-    this.deps.escalations?.wake(at);
-  }
-
   private tellAssigned(a: Assignment, reason: string): () => void {
     const lead: Lead = toLead(a.lead);
     return () => this.deps.notifier.leadAssigned(a.userId, lead, reason);
@@ -390,33 +388,4 @@ export class AwayService implements ScheduledWork {
   }
 }
 
-/** What is wrong with a period from `from` to `until` at `now`, by field. */
-export function periodIssues(from: number, until: number, now: number): FieldIssue[] {
-  if (until <= from) return [{ field: 'until', message: 'must be after from' }];
-  if (until <= now) return [{ field: 'until', message: 'must be in the future' }];
-  if (until - from > MAX_AWAY_DAYS * DAY_MS) {
-    return [{ field: 'until', message: `must be at most ${MAX_AWAY_DAYS} days after from` }];
-  }
-  return [];
-}
-
-export function toAwayPeriod(row: AwayPeriodRow): AwayPeriod {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    from: iso(row.starts_at),
-    until: iso(row.ends_at),
-    reason: row.reason,
-    createdBy: row.created_by,
-    createdAt: iso(row.created_at),
-    startedAt: isoOrNull(row.started_at),
-    startResult: row.start_result,
-    endedAt: isoOrNull(row.ended_at),
-    endResult: row.end_result,
-    cancelledAt: isoOrNull(row.cancelled_at),
-  };
-}
-
-const iso = (ms: number) => new Date(Number(ms)).toISOString();
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 const round = (n: number) => Math.round(n * 1000) / 1000;

@@ -3,20 +3,25 @@ import type { LiveServerMessage } from '../../../src/shared/live-protocol';
 import type { LeadRow } from '../db/schema';
 import type { WriteQueue, WriteContext } from '../db/write-queue';
 import { toLead } from '../domain/mappers';
+import type { ScheduledWork } from '../ports/scheduled-work';
+import type { SlaSchedule } from '../ports/sla-schedule';
 import type { Db } from '../repos/db-types';
-import { recordLeadRevoke, recordLeadUpsert } from '../repos/lead-changes';
-import { insertLeadEvent } from '../repos/lead-events';
-import { findLeadById, updateLead } from '../repos/leads';
-import { listUsers } from '../repos/users';
-import type { Router } from '../routing/router';
 import {
   closeOpenDeadlines,
+  closeOpenDeadlinesOfKind,
   type DeadlineRow,
   dueDeadlines,
+  insertDeadline,
   insertDeadlines,
   markDeadlineDone,
   nextDueAt,
-} from './deadlines-repo';
+  setDeadlineResult,
+} from '../repos/deadlines';
+import { recordLeadUpsert } from '../repos/lead-changes';
+import { insertLeadEvent } from '../repos/lead-events';
+import { findLeadById } from '../repos/leads';
+import { listUsers } from '../repos/users';
+import type { Router } from '../routing/router';
 import { escalationSteps, escalationText, type SlaLadder } from './sla-ladder';
 
 /*
@@ -39,7 +44,7 @@ export interface LiveSender {
 export interface EscalationDeps {
   readonly writes: WriteQueue;
   readonly readDb: Db;
-  /** Read when a step reassigns (the router itself reports assignments to `scheduleFor`). */
+  /** Read when a step reassigns (the router's assignments come back to `scheduleFor`). */
   readonly router: () => Router;
   readonly live: LiveSender;
   readonly clock: () => number;
@@ -52,23 +57,11 @@ export interface EscalationDeps {
   readonly onError?: (error: unknown) => void;
 }
 
-/**
- * Another durable schedule run by the same timer (claim-mode offer fallbacks, away periods):
- * its due times live in its own rows, and `runDue` carries out what is due, each item in a write
- * that marks it done, so a restart neither loses nor repeats one.
- */
-export interface ScheduledWork {
-  /** The earliest time something is due, epoch ms, or null. */
-  nextDueAt(): Promise<number | null>;
-  /** Runs what is due at `now`; resolves to how many ran. */
-  runDue(now: number): Promise<number>;
-}
-
 /** The longest a single timer waits (setTimeout's limit is 2^31 - 1 ms). */
 const MAX_WAIT_MS = 2 ** 31 - 1;
 const BATCH = 100;
 
-export class Escalations {
+export class Escalations implements SlaSchedule {
   private timer: unknown = null;
   private armedFor: number | null = null;
   private running: Promise<number> | null = null;
@@ -101,7 +94,23 @@ export class Escalations {
     return first;
   }
 
-  /** Runs `work` on this scheduler's timer too (register before `start`). */
+  /**
+   * Stores the alert of a callback booked for `at` for the lead's holder `userId`; an open one
+   * for someone else ends (the callback followed the lead to a new rep).
+   */
+  async callbackFor(
+    trx: Db,
+    leadId: string,
+    userId: string,
+    at: number,
+    now: number,
+  ): Promise<void> {
+    await closeOpenDeadlinesOfKind(trx, leadId, 'callback_due', 'skipped: the lead moved', now);
+    await insertDeadline(trx, leadId, userId, 'callback_due', at);
+    this.wake(at);
+  }
+
+  /** Runs `work` (claim-mode fallbacks, away periods) on this scheduler's timer too (register before `start`). */
   addWork(work: ScheduledWork): void {
     this.works.push(work);
   }
@@ -163,7 +172,7 @@ export class Escalations {
     if (!(await markDeadlineDone(trx, deadline.id, 'running', now))) return;
     const lead = await findLeadById(trx, deadline.lead_id);
     const result = await this.apply(ctx, deadline, lead, now);
-    await trx.updateTable('lead_deadlines').set({ result }).where('id', '=', deadline.id).execute();
+    await setDeadlineResult(trx, deadline.id, result);
   }
 
   private async apply(
@@ -243,6 +252,7 @@ export class Escalations {
     return 'told the rep';
   }
 
+  /** The last step: the lead goes to the team's next eligible rep (the one assignment path). */
   private async reassign(
     { trx, afterCommit }: WriteContext,
     lead: LeadRow,
@@ -251,10 +261,25 @@ export class Escalations {
     now: number,
   ): Promise<string> {
     if (lead.team_id === null) return 'skipped: the lead has no team';
-    const choice = await this.deps.router().pickRep(trx, lead.team_id, lead.routing_rule, {
-      exclude: new Set([from]),
+    const moved = await this.deps.router().assign(trx, {
+      lead,
+      now,
+      to: { kind: 'next', exclude: new Set([from]) },
+      describe: (to, routing) => {
+        const reason = `SLA: untouched too long; moved to ${to.name}`;
+        return {
+          reason,
+          event: {
+            leadId: lead.id,
+            type: 'reassigned',
+            at: now,
+            data: { from, to: to.id, reason, by: 'sla', routing },
+          },
+        };
+      },
+      closeSteps: 'reassigned by the SLA ladder',
     });
-    if (!choice) {
+    if (!moved) {
       await insertLeadEvent(trx, {
         leadId: lead.id,
         type: 'escalation',
@@ -264,37 +289,13 @@ export class Escalations {
       await recordLeadUpsert(trx, lead.id, from, now);
       return 'skipped: no other rep is eligible';
     }
-    const to = choice.user.id;
-    const reason = `SLA: untouched too long; moved to ${choice.user.name}`;
-    await updateLead(trx, lead.id, {
-      assigned_to: to,
-      assigned_at: now,
-      seen_at: null,
-      updated_at: now,
-    });
-    await insertLeadEvent(trx, {
-      leadId: lead.id,
-      type: 'reassigned',
-      at: now,
-      data: { from, to, reason, by: 'sla', routing: choice.reason },
-    });
-    await recordLeadRevoke(trx, lead.id, from, reason, now);
-    await recordLeadUpsert(trx, lead.id, to, now);
-    await this.cancelFor(trx, lead.id, 'reassigned by the SLA ladder', now);
-    await this.scheduleFor(trx, lead, to, now);
-    const moved = toLead({
-      ...lead,
-      assigned_to: to,
-      assigned_at: now,
-      seen_at: null,
-      updated_at: now,
-    });
+    const view = toLead(moved.lead);
     afterCommit(() => {
-      this.deps.live.leadRevoked(from, lead.id, reason);
+      this.deps.live.leadRevoked(from, lead.id, moved.reason);
       this.deps.live.sendToUser(from, alert(lead.id, 'sla_reassigned', text));
-      this.deps.live.leadAssigned(to, moved, `${reason} (${choice.reason})`);
+      this.deps.live.leadAssigned(moved.userId, view, `${moved.reason} (${moved.routing})`);
     });
-    return `reassigned to ${choice.user.name}`;
+    return `reassigned to ${moved.userName}`;
   }
 
   private async arm(): Promise<void> {

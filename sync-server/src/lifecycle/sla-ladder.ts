@@ -1,4 +1,5 @@
 import type { LeadTier } from '../../../src/shared/lead';
+import type { EscalationStep } from '../db/schema';
 
 /*
  * The SLA escalation ladder for an untouched lead: when its rep is reminded, when the team lead
@@ -12,8 +13,7 @@ import type { LeadTier } from '../../../src/shared/lead';
  *   //  { step: 'reassign', at: +10 min }]
  */
 
-export const ESCALATION_STEPS = ['remind_rep', 'alert_lead', 'reassign'] as const;
-export type EscalationStep = (typeof ESCALATION_STEPS)[number];
+export type { EscalationStep };
 
 export interface SlaLadder {
   /** First-touch target per tier, ms (hot 5 min, warm 30 min, cold 4 h by default). */

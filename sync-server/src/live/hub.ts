@@ -3,8 +3,8 @@ import type { Lead } from '../../../src/shared/lead';
 import type { LiveServerMessage } from '../../../src/shared/live-protocol';
 import type { BoardServerMessage } from '../../../src/shared/board-protocol';
 import type { UserRow } from '../db/schema';
-import type { LeadNotifier } from '../intake/lead-notifier';
-import type { Presence } from '../routing/router';
+import type { LeadNotifier } from '../ports/lead-notifier';
+import type { Presence } from '../ports/presence';
 
 export interface LiveConnection {
   readonly socket: WebSocket;

@@ -6,15 +6,17 @@ import type { LiveConnection } from '../live/hub';
 import type { LiveMetrics, LiveMetricsConfig } from './live-metrics';
 import type { MetricsEvent, MetricsLead } from './metrics-events';
 import {
-  type LeadEventRow,
+  type CommittedLeadEvent,
   lastLeadEventSeq,
   readBreachRep,
   readLeadEventsAfter,
+} from '../repos/board-reads';
+import {
   readMetricsLeads,
   readMetricsOutcomes,
   readMetricsRows,
-  readRepFacts,
-} from './metrics-reads';
+  readRepPresence,
+} from './metrics-rows';
 import type { MetricsRepRow } from './rebuild';
 import { rebuildFromRows } from './rebuild';
 
@@ -221,7 +223,7 @@ export class BoardFeed {
    * counted (calls, breaches) is counted per event. Events that move no figure (the lead was
    * received, opened, noted, given a callback) read nothing.
    */
-  private async toMetrics(rows: readonly LeadEventRow[]): Promise<MetricsEvent[]> {
+  private async toMetrics(rows: readonly CommittedLeadEvent[]): Promise<MetricsEvent[]> {
     const db = this.deps.db;
     const relevant = rows.filter((r) => !SILENT.has(r.type));
     if (relevant.length === 0) return [];
@@ -283,7 +285,7 @@ export class BoardFeed {
   /** Reps whose presence facts changed since the last batch (a handful of rows: reps only). */
   private async comparePresence(): Promise<void> {
     const now = this.deps.clock();
-    const reps = await readRepFacts(this.deps.db, (id) => this.deps.hub.isOnline(id));
+    const reps = await readRepPresence(this.deps.db, (id) => this.deps.hub.isOnline(id));
     const seen = new Set<string>();
     for (const rep of reps) {
       seen.add(rep.repId);
@@ -327,7 +329,7 @@ function factKey(rep: MetricsRepRow): string {
 }
 
 /** The event a timeline entry stands for, by its type and where the lead is now. */
-function leadEvent(row: LeadEventRow, lead: MetricsLead): MetricsEvent {
+function leadEvent(row: CommittedLeadEvent, lead: MetricsLead): MetricsEvent {
   const at = row.at;
   const held = heldLead(lead);
   switch (row.type) {

@@ -1,4 +1,4 @@
-import { csvCell } from '../sources/csv';
+import { csvCell } from '../formats/csv';
 import type { DailyFigures, DailyHistory, RepDayFigures } from './history';
 
 /*

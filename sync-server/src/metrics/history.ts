@@ -1,7 +1,12 @@
-import { sql } from 'kysely';
 import type { Disposition } from '../../../src/shared/dispositions';
 import { utcOffsetMinutes } from '../../../src/shared/zone-time';
 import type { Config } from '../config/schema';
+import {
+  type BreachFact,
+  type FactWindow,
+  readBreachFacts,
+  readOutcomeFacts,
+} from '../repos/board-reads';
 import type { Db } from '../repos/db-types';
 import { type CalendarDay, calendarDayAt } from './calendar-day';
 import { DailyCounters } from './daily-counters';
@@ -11,7 +16,7 @@ import { OrderStatistics } from './order-statistics';
  * The board's daily figures for past days, from SQLite: per team and per rep, one record per
  * calendar day of the team's zone. The definitions are the live engine's (docs/metrics.md), and
  * so is the code that counts: each day is a `DailyCounters` fed the same rows the board is
- * rebuilt from (metrics-reads.ts): an outcome is an attempt for the rep who logged it, a connect
+ * rebuilt from (repos/board-reads.ts, the same SQL): an outcome is an attempt for the rep who logged it, a connect
  * by DISPOSITION_INFO, a first touch when it is the lead's first *recorded* outcome, with
  * speed-to-lead = occurred_at - received_at floored at 0; a breach is an `alert_lead` step that
  * ran and was not skipped, for the deadline's rep. The day of an outcome is the day its call
@@ -310,76 +315,24 @@ interface OutcomeRow {
 
 /** Outcomes of the teams' leads whose call may fall in the range (each is placed later). */
 async function readOutcomeRows(db: Db, calendar: TeamCalendars): Promise<OutcomeRow[]> {
-  if (calendar.teamIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('outcomes as o')
-    .innerJoin('leads as l', 'l.id', 'o.lead_id')
-    .select([
-      'o.id',
-      'o.user_id',
-      'o.disposition',
-      'o.occurred_at',
-      'l.team_id',
-      'l.received_at',
-      // The lead's first *recorded* outcome is its first touch (metrics-reads.ts, the same SQL).
-      sql<string>`(select f.id from outcomes f where f.lead_id = o.lead_id
-        order by f.recorded_at, f.id limit 1)`.as('first_id'),
-    ])
-    .where('o.occurred_at', '>=', calendar.start)
-    .where('o.occurred_at', '<', calendar.end)
-    .where(notIndexed('l.team_id'), 'in', [...calendar.teamIds])
-    .execute();
-  return rows.flatMap((r) =>
-    r.team_id === null
-      ? []
-      : [
-          {
-            teamId: r.team_id,
-            repId: r.user_id,
-            disposition: r.disposition,
-            occurredAt: Number(r.occurred_at),
-            speedToLeadMs:
-              r.first_id === r.id
-                ? Math.max(0, Number(r.occurred_at) - Number(r.received_at))
-                : null,
-          },
-        ],
-  );
-}
-
-interface BreachRow {
-  readonly teamId: string;
-  readonly repId: string;
-  readonly at: number;
+  const facts = await readOutcomeFacts(db, calendarWindow(calendar));
+  return facts.map((o) => ({
+    teamId: o.teamId,
+    repId: o.repId,
+    disposition: o.disposition,
+    occurredAt: o.occurredAt,
+    speedToLeadMs: o.firstTouch ? Math.max(0, o.occurredAt - o.receivedAt) : null,
+  }));
 }
 
 /** `alert_lead` steps that ran and were not skipped, in the range's bounds. */
-async function readBreachRows(db: Db, calendar: TeamCalendars): Promise<BreachRow[]> {
-  if (calendar.teamIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('lead_deadlines as d')
-    .innerJoin('leads as l', 'l.id', 'd.lead_id')
-    .select(['d.user_id', 'd.done_at', 'l.team_id'])
-    .where('d.kind', '=', 'alert_lead')
-    .where('d.done_at', '>=', calendar.start)
-    .where('d.done_at', '<', calendar.end)
-    .where('d.result', 'not like', 'skipped%')
-    .where(notIndexed('l.team_id'), 'in', [...calendar.teamIds])
-    .execute();
-  return rows.flatMap((r) =>
-    r.team_id === null || r.done_at === null
-      ? []
-      : [{ teamId: r.team_id, repId: r.user_id, at: Number(r.done_at) }],
-  );
+function readBreachRows(db: Db, calendar: TeamCalendars): Promise<BreachFact[]> {
+  return readBreachFacts(db, calendarWindow(calendar));
 }
 
-/**
- * `+column`: SQLite uses no index for the term. Without statistics the planner would start from
- * the team's leads (every lead the team ever had) and look up each one's outcomes; the range on
- * the time index is what bounds the read (history-indexes.ts).
- */
-function notIndexed(column: 'l.team_id') {
-  return sql<string>`+${sql.ref(column)}`;
+/** The SQL's bounds: every team's days, and only those teams' leads. */
+function calendarWindow(calendar: TeamCalendars): FactWindow {
+  return { since: calendar.start, until: calendar.end, teamIds: calendar.teamIds };
 }
 
 function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {

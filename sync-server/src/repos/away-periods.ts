@@ -1,6 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import { prepareQuery } from '../db/prepared';
-import type { AwayPeriodsTable } from '../lifecycle/claim-tables';
+import type { AwayPeriodsTable } from '../db/schema';
 import type { Db } from './db-types';
 
 /* Away periods and the two transitions each one goes through (start, end). */

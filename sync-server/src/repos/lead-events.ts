@@ -14,16 +14,16 @@ const insertEventQuery = prepareQuery((db, p: LeadEventRow) =>
   }),
 );
 
-export async function insertLeadEvent(
-  db: Db,
-  event: {
-    leadId: string;
-    type: string;
-    at: number;
-    actorId?: string | null;
-    data?: Record<string, unknown>;
-  },
-): Promise<void> {
+/** One entry of a lead's timeline, as it is written. */
+export interface NewLeadEvent {
+  readonly leadId: string;
+  readonly type: string;
+  readonly at: number;
+  readonly actorId?: string | null;
+  readonly data?: Record<string, unknown>;
+}
+
+export async function insertLeadEvent(db: Db, event: NewLeadEvent): Promise<void> {
   await insertEventQuery.run(db, {
     id: uuidv7(),
     lead_id: event.leadId,
@@ -47,4 +47,33 @@ export function listLeadEvents(db: Db, leadId: string): Promise<LeadEventRow[]> 
     .orderBy('at')
     .orderBy('id')
     .execute();
+}
+
+/** A lead's events of one type, oldest first (by id: the order they were written in). */
+export function listLeadEventsOfType(
+  db: Db,
+  leadId: string,
+  type: string,
+): Promise<Pick<LeadEventRow, 'id' | 'at' | 'data'>[]> {
+  return db
+    .selectFrom('lead_events')
+    .select(['id', 'at', 'data'])
+    .where('lead_id', '=', leadId)
+    .where('type', '=', type)
+    .orderBy('id')
+    .execute();
+}
+
+/** Replaces an event's type and data in place (it keeps its id and time: a fold). */
+export async function rewriteLeadEvent(
+  db: Db,
+  id: string,
+  type: string,
+  data: string,
+): Promise<void> {
+  await db.updateTable('lead_events').set({ type, data }).where('id', '=', id).execute();
+}
+
+export async function deleteLeadEvents(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await db.deleteFrom('lead_events').where('id', 'in', ids).execute();
 }

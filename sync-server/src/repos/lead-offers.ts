@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { prepareQuery } from '../db/prepared';
-import type { LeadOffersTable, OfferStatus } from '../lifecycle/claim-tables';
+import type { LeadOffersTable, OfferStatus } from '../db/schema';
 import type { Db } from './db-types';
 
 /* Claim-mode offers: who a lead is offered to, and what became of each offer. */

@@ -223,3 +223,23 @@ export function listOpenLeadsHeldBy(db: Db, userId: string): Promise<LeadRow[]> 
     .orderBy('id')
     .execute();
 }
+
+/**
+ * The lead this person (by normalised email or phone key) last asked through, if that was at or
+ * after `since` (epoch ms): a repeat inquiry joins it.
+ */
+export function findLatestInquiryLead(
+  db: Db,
+  column: 'email_key' | 'phone_key',
+  key: string,
+  since: number,
+): Promise<LeadRow | undefined> {
+  return db
+    .selectFrom('leads')
+    .selectAll()
+    .where(column, '=', key)
+    .where('last_inquiry_at', '>=', since)
+    .orderBy('last_inquiry_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}

@@ -19,6 +19,18 @@ export function findTeamById(db: Db, id: string): Promise<TeamRow | undefined> {
   return db.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+const teamAssignmentQuery = prepareQuery((db, p: { teamId: string }) =>
+  db.selectFrom('teams').select('assignment').where('id', '=', p.teamId),
+);
+
+/** How the team's new leads find a rep (fair or claim); undefined for an unknown team. */
+export async function findTeamAssignment(
+  db: Db,
+  teamId: string,
+): Promise<TeamAssignment | undefined> {
+  return (await teamAssignmentQuery.first(db, { teamId }))?.assignment;
+}
+
 const teamByNameQuery = prepareQuery((db, p: { name: string }) =>
   db.selectFrom('teams').selectAll().where('name', '=', p.name),
 );

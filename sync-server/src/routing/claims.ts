@@ -2,12 +2,13 @@ import type { Lead } from '../../../src/shared/lead';
 import type { LeadRow, UserRow } from '../db/schema';
 import type { WriteContext, WriteQueue } from '../db/write-queue';
 import { toLead } from '../domain/mappers';
-import { ApiError } from '../errors';
-import type { LeadNotifier } from '../intake/lead-notifier';
-import type { Escalations, ScheduledWork } from '../lifecycle/escalations';
+import { ApiError } from '../domain/api-error';
+import type { LeadNotifier } from '../ports/lead-notifier';
+import type { ScheduledWork } from '../ports/scheduled-work';
+import type { SlaSchedule } from '../ports/sla-schedule';
 import { isAwayAt } from '../repos/away-periods';
 import type { Db } from '../repos/db-types';
-import { recordLeadRevoke, recordLeadUpsert } from '../repos/lead-changes';
+import { recordLeadRevoke } from '../repos/lead-changes';
 import { insertLeadEvent } from '../repos/lead-events';
 import {
   endOffer,
@@ -15,10 +16,12 @@ import {
   expiredOfferLeadIds,
   latestOffer,
   nextOfferExpiry,
+  openOfferLeadIds,
   openOfferUsers,
 } from '../repos/lead-offers';
 import { countHeldUntouched, findLeadById, updateLead } from '../repos/leads';
-import type { Assignment, Router } from './router';
+import type { Assignment } from './assign';
+import type { Router } from './router';
 
 /*
  * Claim mode, after the offer (Router.offer makes it): the claim itself, and the fallback of an
@@ -35,8 +38,8 @@ export interface ClaimsDeps {
   readonly router: Router;
   readonly notifier: LeadNotifier;
   readonly clock: () => number;
-  /** The SLA ladder: a claimed lead's deadlines are stored as for a fair assignment. */
-  readonly escalations?: Pick<Escalations, 'scheduleFor' | 'wake'>;
+  /** Wakes the scheduler for an offer found expired (the router keeps the SLA ladder). */
+  readonly escalations?: Pick<SlaSchedule, 'wake'>;
 }
 
 const BATCH = 100;
@@ -90,38 +93,24 @@ export class Claims implements ScheduledWork {
       const losers = await endOpenOffers(trx, lead.id, 'lost', now);
       const offered = losers.length + 1;
       const reason = `claimed first of ${offered} offered rep${offered === 1 ? '' : 's'}`;
-      const claimed: LeadRow = {
-        ...lead,
-        status: 'assigned',
-        assigned_to: user.id,
-        assigned_at: now,
-        seen_at: null,
-        offered_at: null,
-        offer_expires_at: null,
-        updated_at: now,
-      };
-      await updateLead(trx, lead.id, {
-        status: 'assigned',
-        assigned_to: user.id,
-        assigned_at: now,
-        seen_at: null,
-        offered_at: null,
-        offer_expires_at: null,
-        updated_at: now,
+      const claimed = await this.deps.router.assign(trx, {
+        lead,
+        now,
+        to: { kind: 'claimer', rep: user },
+        describe: () => ({
+          reason,
+          event: {
+            leadId: lead.id,
+            type: 'assigned',
+            at: now,
+            actorId: user.id,
+            data: { to: user.id, reason, by: 'claim', offered, rule: lead.routing_rule },
+          },
+        }),
       });
-      await insertLeadEvent(trx, {
-        leadId: lead.id,
-        type: 'assigned',
-        at: now,
-        actorId: user.id,
-        data: { to: user.id, reason, by: 'claim', offered, rule: lead.routing_rule },
-      });
-      if (lead.team_id !== null) await this.deps.router.recordClaim(trx, lead.team_id, user);
-      await recordLeadUpsert(trx, lead.id, user.id, now);
       const lostReason = `claimed by ${user.name}`;
       for (const loser of losers) await recordLeadRevoke(trx, lead.id, loser, lostReason, now);
-      await this.deps.escalations?.scheduleFor(trx, claimed, user.id, now);
-      const view = toLead(claimed);
+      const view = toLead(claimed.lead);
       afterCommit(() => {
         this.deps.notifier.leadAssigned(user.id, view, reason);
         for (const loser of losers) this.deps.notifier.leadRevoked(loser, lead.id, lostReason);
@@ -169,7 +158,9 @@ export class Claims implements ScheduledWork {
       data: { offered, text: `nobody claimed it within ${waited} s: fair routing takes it` },
     });
     const assignment =
-      lead.status === 'unassigned' ? await this.deps.router.assign(trx, cleared, now) : null;
+      lead.status === 'unassigned'
+        ? await this.deps.router.assign(trx, { lead: cleared, now, to: { kind: 'next' } })
+        : null;
     const to = assignment?.userId ?? null;
     const reason = assignment
       ? `nobody claimed it in time; routed to ${assignment.userName}`
@@ -232,15 +223,9 @@ export async function withdrawOffersOf(
   reason: string,
   now: number,
 ): Promise<{ withdrawn: string[]; routed: Assignment[] }> {
-  const leads = await db
-    .selectFrom('lead_offers')
-    .select('lead_id')
-    .where('user_id', '=', userId)
-    .where('status', '=', 'open')
-    .execute();
   const withdrawn: string[] = [];
   const routed: Assignment[] = [];
-  for (const { lead_id: leadId } of leads) {
+  for (const leadId of await openOfferLeadIds(db, userId)) {
     if (!(await endOffer(db, leadId, userId, 'withdrawn', now))) continue;
     withdrawn.push(leadId);
     await recordLeadRevoke(db, leadId, userId, reason, now);

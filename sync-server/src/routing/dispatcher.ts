@@ -1,6 +1,6 @@
 import type { WriteContext, WriteQueue } from '../db/write-queue';
 import { toLead } from '../domain/mappers';
-import type { LeadNotifier } from '../intake/lead-notifier';
+import type { LeadNotifier } from '../ports/lead-notifier';
 import type { Router } from './router';
 
 /**

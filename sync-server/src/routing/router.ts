@@ -1,8 +1,9 @@
 import type { TeamAssignment } from '../../../src/shared/user';
 import type { RoutingConfig, RoutingRule } from '../config/schema';
-import { prepareQuery } from '../db/prepared';
 import type { LeadRow } from '../db/schema';
-import { recordLeadOffer, recordLeadUpsert } from '../repos/lead-changes';
+import type { Presence } from '../ports/presence';
+import type { SlaSchedule } from '../ports/sla-schedule';
+import { recordLeadOffer } from '../repos/lead-changes';
 import { insertLeadEvent } from '../repos/lead-events';
 import { insertOffers } from '../repos/lead-offers';
 import { countHeldUntouched, updateLead, waitingLeads } from '../repos/leads';
@@ -16,21 +17,10 @@ import {
   type RoutingCandidate,
   type RoutingRep,
 } from '../repos/routing-ledger';
-import { findOldestTeam, findTeamByName } from '../repos/teams';
+import { findOldestTeam, findTeamAssignment, findTeamByName } from '../repos/teams';
+import { assignLead, type AssignRequest, type Assignment, type ChosenRepRequest } from './assign';
 import { levelOnReturn, pickNext } from './fair-queue';
-
-/** Who is connected on the live channel right now. */
-export interface Presence {
-  isOnline(userId: string): boolean;
-}
-
-export interface Assignment {
-  readonly lead: LeadRow;
-  readonly userId: string;
-  /** The rep's name, for what others are told ("claimed by ...", "moved to ..."). */
-  readonly userName: string;
-  readonly reason: string;
-}
+import { describeChoice, describeOffer, type RepChoice, type SkipReason } from './reasons';
 
 export interface TeamChoice {
   readonly teamId: string | null;
@@ -42,8 +32,6 @@ export interface TeamChoice {
 export interface RouterOptions {
   /** The server's clock, for the away check when a caller gives no `now`. */
   readonly clock?: () => number;
-  /** An offer that expires at `at` was stored (in the caller's transaction): wake the scheduler. */
-  readonly onOffered?: (at: number) => void;
 }
 
 /** How one waiting lead is routed now. */
@@ -52,14 +40,11 @@ export interface RouteOptions {
   readonly exclude?: ReadonlySet<string>;
 }
 
-const teamAssignmentQuery = prepareQuery((db, p: { teamId: string }) =>
-  db.selectFrom('teams').select('assignment').where('id', '=', p.teamId),
-);
-
 /**
- * Chooses a team for each lead and a rep within it. Every method runs inside the caller's
- * transaction (the write queue serialises them), so two leads can never be given the same slot
- * and a lead is never assigned twice.
+ * Chooses a team for each lead and a rep within it, and hands leads to reps (`assign`, the one
+ * assignment path: routing/assign.ts). Every method runs inside the caller's transaction (the
+ * write queue serialises them), so two leads can never be given the same slot and a lead is
+ * never assigned twice.
  */
 export class Router {
   private readonly rulesByName: ReadonlyMap<string, RoutingRule>;
@@ -68,15 +53,10 @@ export class Router {
     private readonly config: RoutingConfig,
     private readonly presence: Presence,
     /**
-     * Called inside the transaction of every assignment `assign` makes (the SLA ladder stores
-     * the lead's deadlines there).
+     * The SLA ladder, kept by every hand-over `assign` makes (none in the admin CLI: the running
+     * server owns the ladder).
      */
-    private readonly onAssigned?: (
-      db: Db,
-      lead: LeadRow,
-      userId: string,
-      at: number,
-    ) => Promise<void>,
+    private readonly sla?: SlaSchedule,
     private readonly options: RouterOptions = {},
   ) {
     this.rulesByName = new Map(config.rules.map((r) => [r.name, r]));
@@ -104,7 +84,7 @@ export class Router {
   }
 
   async teamAssignment(db: Db, teamId: string): Promise<TeamAssignment> {
-    return (await teamAssignmentQuery.first(db, { teamId }))?.assignment ?? 'fair';
+    return (await findTeamAssignment(db, teamId)) ?? 'fair';
   }
 
   async defaultTeam(db: Db) {
@@ -171,46 +151,17 @@ export class Router {
   }
 
   /**
-   * Gives a stored, waiting `lead` (status `unassigned`, with a team) to the next eligible rep
-   * and records why. Returns null, and changes nothing, when nobody is eligible. `exclude`:
-   * reps who may not get it now (the one a team lead just released it from).
+   * Hands a lead to a rep: the next eligible one in fair order, the one who claimed it, or one a
+   * team lead chose. The one assignment path (routing/assign.ts): fairness, the change log and
+   * the SLA schedule are kept here for every caller. Null, with nothing changed, when nobody is
+   * eligible.
+   *
+   *   const a = await router.assign(trx, { lead, now, to: { kind: 'next' } });
    */
-  async assign(
-    db: Db,
-    lead: LeadRow,
-    now: number,
-    options: RouteOptions = {},
-  ): Promise<Assignment | null> {
-    if (lead.team_id === null) return null;
-    const choice = await this.pickRep(db, lead.team_id, lead.routing_rule, {
-      now,
-      ...(options.exclude && { exclude: options.exclude }),
-    });
-    if (!choice) return null;
-    // A lead that was worked before it came back to the queue (a release, a reopened lead
-    // whose rep left) is not untouched: `assigned` means "no outcome yet" to the board and SLA.
-    const status = lead.first_touch_at === null ? 'assigned' : 'working';
-    await updateLead(db, lead.id, {
-      status,
-      assigned_to: choice.user.id,
-      assigned_at: now,
-      updated_at: now,
-    });
-    await insertLeadEvent(db, assignedEvent(lead.id, lead.routing_rule, choice, now));
-    await recordLeadUpsert(db, lead.id, choice.user.id, now);
-    await this.onAssigned?.(db, lead, choice.user.id, now);
-    return {
-      lead: {
-        ...lead,
-        status,
-        assigned_to: choice.user.id,
-        assigned_at: now,
-        updated_at: now,
-      },
-      userId: choice.user.id,
-      userName: choice.user.name,
-      reason: choice.reason,
-    };
+  assign(db: Db, request: ChosenRepRequest): Promise<Assignment>;
+  assign(db: Db, request: AssignRequest): Promise<Assignment | null>;
+  assign(db: Db, request: AssignRequest): Promise<Assignment | null> {
+    return assignLead(this, this.sla, db, request);
   }
 
   /**
@@ -227,7 +178,11 @@ export class Router {
     if ((await this.teamAssignment(db, lead.team_id)) === 'claim') {
       return this.offer(db, lead, now, options);
     }
-    const assignment = await this.assign(db, lead, now, options);
+    const assignment = await this.assign(db, {
+      lead,
+      now,
+      to: { kind: 'next', ...(options.exclude && { exclude: options.exclude }) },
+    });
     return assignment ? [assignment] : [];
   }
 
@@ -285,7 +240,7 @@ export class Router {
       },
     });
     for (const userId of userIds) await recordLeadOffer(db, lead.id, userId, now);
-    if (expiresAt !== null) this.options.onOffered?.(expiresAt);
+    if (expiresAt !== null) this.sla?.wake(expiresAt);
     const offered: LeadRow = {
       ...lead,
       offered_at: now,
@@ -297,6 +252,7 @@ export class Router {
       userId,
       userName: names.get(userId) ?? '',
       reason,
+      routing: reason,
     }));
   }
 
@@ -380,7 +336,9 @@ export class Router {
           await updateLead(db, lead.id, { team_id: teamId, updated_at: now });
         const assignments = claim
           ? await this.offer(db, row, now)
-          : [await this.assign(db, row, now)].filter((a) => a !== null);
+          : [await this.assign(db, { lead: row, now, to: { kind: 'next' } })].filter(
+              (a) => a !== null,
+            );
         if (assignments.length > 0) {
           done.push(...assignments);
           progressed = true;
@@ -426,69 +384,4 @@ export class Router {
   private now(): number {
     return (this.options.clock ?? Date.now)();
   }
-}
-
-type SkipReason = 'not receiving leads' | 'offline' | 'at capacity' | 'outside rule' | 'away';
-
-/** The rep chosen for a lead, and why (for the lead's history). */
-export interface RepChoice {
-  readonly user: RoutingRep;
-  readonly reason: string;
-  /** Reps who could take the lead when it was given. */
-  readonly eligible: number;
-  readonly skipped: Readonly<Record<SkipReason, number>>;
-}
-
-function describeChoice(
-  rep: RoutingRep,
-  receiving: number,
-  skipped: Readonly<Record<SkipReason, number>>,
-  ruleName: string | null,
-): string {
-  const skippedText = Object.entries(skipped)
-    .filter(([, n]) => n > 0)
-    .map(([why, n]) => `${n} ${why}`)
-    .join(', ');
-  return (
-    `weighted round robin: ${rep.name} (weight ${rep.weight}) was next of ${receiving} eligible rep${receiving === 1 ? '' : 's'}` +
-    (skippedText ? `; skipped ${skippedText}` : '') +
-    (ruleName ? `; rule "${ruleName}"` : '')
-  );
-}
-
-function describeOffer(
-  offered: number,
-  skipped: Readonly<Record<SkipReason, number>>,
-  ruleName: string | null,
-): string {
-  const skippedText = Object.entries(skipped)
-    .filter(([, n]) => n > 0)
-    .map(([why, n]) => `${n} ${why}`)
-    .join(', ');
-  return (
-    `first to claim: offered to ${offered} eligible rep${offered === 1 ? '' : 's'}` +
-    (skippedText ? `; skipped ${skippedText}` : '') +
-    (ruleName ? `; rule "${ruleName}"` : '')
-  );
-}
-
-/** The `assigned` history event of a lead given to `choice.user`. */
-export function assignedEvent(
-  leadId: string,
-  ruleName: string | null,
-  choice: RepChoice,
-  at: number,
-) {
-  return {
-    leadId,
-    type: 'assigned',
-    at,
-    data: {
-      to: choice.user.id,
-      reason: choice.reason,
-      rule: ruleName,
-      eligible: choice.eligible,
-      skipped: choice.skipped,
-    },
-  };
 }

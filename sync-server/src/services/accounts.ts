@@ -13,7 +13,7 @@ import { hashSecret, newSecret } from '../auth/tokens';
 import type { TeamRow, UserRow, UserUpdate } from '../db/schema';
 import type { WriteQueue } from '../db/write-queue';
 import { toTeam, toUser } from '../domain/mappers';
-import { ApiError } from '../errors';
+import { ApiError } from '../domain/api-error';
 import { findActiveApiKey, insertApiKey, revokeApiKey } from '../repos/api-keys';
 import type { Db } from '../repos/db-types';
 import {

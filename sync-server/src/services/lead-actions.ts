@@ -2,14 +2,13 @@ import type { Lead, LeadStatus } from '../../../src/shared/lead';
 import type { LeadRow, UserRow } from '../db/schema';
 import type { WriteQueue } from '../db/write-queue';
 import { toLead } from '../domain/mappers';
-import { ApiError } from '../errors';
-import type { LeadNotifier } from '../intake/lead-notifier';
-import { recordLeadRevoke, recordLeadUpsert } from '../repos/lead-changes';
+import { ApiError } from '../domain/api-error';
+import type { LeadNotifier } from '../ports/lead-notifier';
+import type { SlaSchedule } from '../ports/sla-schedule';
+import { recordLeadRevoke } from '../repos/lead-changes';
 import { insertLeadEvent } from '../repos/lead-events';
 import { findLeadById, updateLead } from '../repos/leads';
 import { findUserById } from '../repos/users';
-import type { Escalations } from '../lifecycle/escalations';
-import { insertDeadline } from '../lifecycle/deadlines-repo';
 import { withdrawLeadOffers } from '../routing/claims';
 import type { Router } from '../routing/router';
 
@@ -17,10 +16,13 @@ export interface LeadActionsDeps {
   readonly writes: WriteQueue;
   readonly notifier: LeadNotifier;
   readonly clock: () => number;
-  /** The SLA ladder: a moved, untouched lead starts its ladder again with the new rep. */
-  readonly escalations?: Pick<Escalations, 'scheduleFor' | 'cancelFor' | 'wake'>;
-  /** Routes a released lead as the team's waiting leads are (fair pick, or claim offers). */
-  readonly router: Pick<Router, 'route'>;
+  /** The SLA ladder: a released lead's open steps close (its new hold gets its own). */
+  readonly escalations?: Pick<SlaSchedule, 'cancelFor'>;
+  /**
+   * Hands leads on through the one assignment path: to the rep a team lead chose, or, for a
+   * released lead, as the team's waiting leads are (fair pick, or claim offers).
+   */
+  readonly router: Pick<Router, 'assign' | 'route'>;
 }
 
 /**
@@ -74,46 +76,38 @@ export class LeadActions {
       const now = this.deps.clock();
       const from = lead.assigned_to;
       const reason = `reassigned to ${target.name} by ${actor.name}` + (note ? `: ${note}` : '');
-      const status: LeadStatus = lead.first_touch_at === null ? 'assigned' : 'working';
       // A lead on offer (claim mode) is no longer anyone else's to claim.
       const offeredTo =
         lead.offered_at === null
           ? []
           : await withdrawLeadOffers(trx, lead.id, reason, now, target.id);
-      const patch = {
-        assigned_to: target.id,
-        assigned_at: now,
-        status,
-        seen_at: null,
-        offered_at: null,
-        offer_expires_at: null,
-        // Back in a queue from nurture: why it left (a reason code) no longer describes it.
-        ...(lead.status === 'nurture' && { close_reason: null }),
-        updated_at: now,
-      };
-      await updateLead(trx, lead.id, patch);
-      await insertLeadEvent(trx, {
-        leadId: lead.id,
-        type: 'reassigned',
-        at: now,
-        actorId: actor.id,
-        data: {
-          from,
-          to: target.id,
+      const assignment = await this.deps.router.assign(trx, {
+        lead,
+        now,
+        to: { kind: 'chosen', rep: target },
+        describe: () => ({
           reason,
-          ...(note && { note }),
-          ...(!HELD.includes(lead.status) && { fromStatus: lead.status }),
-        },
+          event: {
+            leadId: lead.id,
+            type: 'reassigned',
+            at: now,
+            actorId: actor.id,
+            data: {
+              from,
+              to: target.id,
+              reason,
+              ...(note && { note }),
+              ...(!HELD.includes(lead.status) && { fromStatus: lead.status }),
+            },
+          },
+        }),
+        // Back in a queue from nurture: why it left (a reason code) no longer describes it.
+        ...(lead.status === 'nurture' && { patch: { close_reason: null } }),
+        closeSteps: `reassigned by ${actor.name}`,
       });
       // The rep who sent a nurture lead back and gets it again is told once, as its new holder.
       const revokeFrom = from !== null && from !== target.id ? from : null;
-      if (revokeFrom) await recordLeadRevoke(trx, lead.id, revokeFrom, reason, now);
-      await recordLeadUpsert(trx, lead.id, target.id, now);
-      await this.deps.escalations?.cancelFor(trx, lead.id, `reassigned by ${actor.name}`, now);
-      if (lead.first_touch_at === null) {
-        await this.deps.escalations?.scheduleFor(trx, lead, target.id, now);
-      }
-      const moved = toLead({ ...lead, ...patch });
+      const moved = toLead(assignment.lead);
       afterCommit(() => {
         if (revokeFrom) this.deps.notifier.leadRevoked(revokeFrom, lead.id, reason);
         for (const userId of offeredTo) this.deps.notifier.leadRevoked(userId, lead.id, reason);
@@ -192,15 +186,7 @@ export class LeadActions {
           data: { reason: 'no other rep of the team is eligible now' },
         });
       }
-      // A booked callback still stands: its alert goes to whoever holds the lead now.
-      const holder = routed.length === 1 ? routed[0] : undefined;
-      const callbackAt = lead.callback_at === null ? null : Number(lead.callback_at);
-      if (holder && holder.lead.assigned_to === holder.userId && callbackAt !== null) {
-        if (callbackAt > now) {
-          await insertDeadline(trx, lead.id, holder.userId, 'callback_due', callbackAt);
-          afterCommit(() => this.deps.escalations?.wake(callbackAt));
-        }
-      }
+      // A booked callback still stands: the assignment path gives its alert to the new holder.
       const result = toLead(routed[0]?.lead ?? waiting);
       afterCommit(() => {
         if (from !== null) this.deps.notifier.leadRevoked(from, lead.id, reason);

@@ -4,7 +4,7 @@ import { LeadInputShape } from '../../../src/shared/lead';
 import { fieldIssues } from '../../../src/shared/validation';
 import type { LeadSourceRow, SourceDeliveryRow } from '../db/schema';
 import type { WriteQueue } from '../db/write-queue';
-import { ApiError } from '../errors';
+import { ApiError } from '../domain/api-error';
 import type { Db } from '../repos/db-types';
 import { listDeliveries, type DeliveryStatus } from '../repos/source-deliveries';
 import {

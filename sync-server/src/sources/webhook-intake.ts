@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one delivery's whole path (verify, map, validate, record, submit)
+// reads top to bottom in one class; each source kind's own parts are in their own files.
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import type { FieldIssue } from '../../../src/shared/api-error';
@@ -7,7 +9,7 @@ import { describeIssues, fieldIssues } from '../../../src/shared/validation';
 import { bearerToken } from '../auth/tokens';
 import type { LeadSourceRow } from '../db/schema';
 import type { WriteQueue } from '../db/write-queue';
-import { ApiError } from '../errors';
+import { ApiError } from '../domain/api-error';
 import type { IntakeService } from '../intake/intake-service';
 import type { Db } from '../repos/db-types';
 import {

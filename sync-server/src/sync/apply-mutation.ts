@@ -9,11 +9,7 @@ import { insertLeadEvent } from '../repos/lead-events';
 import { findLeadById, updateLead } from '../repos/leads';
 import { insertOutcome } from '../repos/outcomes';
 import { updateUser } from '../repos/users';
-import {
-  closeOpenDeadlines,
-  closeOpenDeadlinesOfKind,
-  insertDeadline,
-} from '../lifecycle/deadlines-repo';
+import { closeOpenDeadlines, closeOpenDeadlinesOfKind, insertDeadline } from '../repos/deadlines';
 import { acceptClientTime, clientTimeData } from './client-time';
 
 /** Stores the alert for a callback at `at` (replacing the lead's earlier one). */

@@ -10,7 +10,7 @@ import {
 import type { UserRow } from '../db/schema';
 import type { WriteContext, WriteQueue } from '../db/write-queue';
 import { toUser } from '../domain/mappers';
-import { ApiError } from '../errors';
+import { ApiError } from '../domain/api-error';
 import type { Db } from '../repos/db-types';
 import { headSeq, listChangesSince } from '../repos/lead-changes';
 import { openOffersAmong } from '../repos/lead-offers';

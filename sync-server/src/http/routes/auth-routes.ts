@@ -3,7 +3,7 @@ import { SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION } from '../../../../src/sha
 import { LoginRequestSchema, UpdateMeSchema } from '../../../../src/shared/user';
 import type { RateLimitRule } from '../../auth/rate-limit';
 import { toUser } from '../../domain/mappers';
-import { ApiError } from '../../errors';
+import { ApiError } from '../../domain/api-error';
 import type { Accounts } from '../../services/accounts';
 import { incompatibleProtocol } from '../../sync/sync-service';
 import type { RequestAuth } from '../auth';

@@ -7,7 +7,7 @@ import { orderQueue, plainRow } from '../../../../src/shared/priority';
 import type { Config } from '../../config/schema';
 import type { TeamRow, UserRow } from '../../db/schema';
 import { toLead } from '../../domain/mappers';
-import { ApiError } from '../../errors';
+import { ApiError } from '../../domain/api-error';
 import { ChartsReader } from '../../metrics/charts-reader';
 import { teamZone } from '../../metrics/history';
 import type { Db } from '../../repos/db-types';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { LEAD_STATUSES, leadInputSchema, type Lead } from '../../../../src/shared/lead';
 import { toLead, toTimelineEntry } from '../../domain/mappers';
-import { ApiError } from '../../errors';
+import { ApiError } from '../../domain/api-error';
 import type { IntakeResult, IntakeService } from '../../intake/intake-service';
 import type { Db } from '../../repos/db-types';
 import { listLeadEvents } from '../../repos/lead-events';

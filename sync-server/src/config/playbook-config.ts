@@ -1,8 +1,12 @@
 import type { RetryStep } from '../../../src/shared/cadence';
 import { makePlaybook, type Playbook } from '../../../src/shared/playbook';
-import type { LifecycleConfig } from '../config/schema';
+import type { CadenceConfig as CadenceSettings, CallingHoursConfig } from './cadence-schema';
 
-type CadenceConfig = Pick<LifecycleConfig, 'cadence' | 'callingHours'>;
+/** The part of `lifecycle` config the playbook is made from. */
+interface CadenceConfig {
+  readonly cadence: CadenceSettings;
+  readonly callingHours: CallingHoursConfig;
+}
 
 /**
  * The team's playbook (src/shared/playbook.ts) from the server's configuration. Throws a

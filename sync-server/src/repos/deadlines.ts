@@ -1,9 +1,11 @@
 import { uuidv7 } from '../../../src/shared/ids';
-import type { Db } from '../repos/db-types';
-import type { ScheduledStep } from './sla-ladder';
-import type { DeadlineKind, LeadDeadlinesTable } from './tables';
+import type { DeadlineKind, EscalationStep, LeadDeadlinesTable } from '../db/schema';
+import type { Db } from './db-types';
 
-/* Repository functions for lead_deadlines; each takes the reader, the writer or a transaction. */
+/*
+ * Repository functions for lead_deadlines (the SLA ladder's steps and callback alerts); each
+ * takes the reader, the writer or a transaction.
+ */
 
 export type DeadlineRow = LeadDeadlinesTable;
 
@@ -11,7 +13,7 @@ export async function insertDeadlines(
   db: Db,
   leadId: string,
   userId: string,
-  steps: readonly ScheduledStep[],
+  steps: readonly { readonly step: EscalationStep; readonly at: number }[],
 ): Promise<void> {
   if (steps.length === 0) return;
   await db
@@ -132,4 +134,9 @@ export function listLeadDeadlines(db: Db, leadId: string): Promise<DeadlineRow[]
     .orderBy('due_at')
     .orderBy('id')
     .execute();
+}
+
+/** Records what running a deadline did (it was marked done first, in the same transaction). */
+export async function setDeadlineResult(db: Db, id: string, result: string): Promise<void> {
+  await db.updateTable('lead_deadlines').set({ result }).where('id', '=', id).execute();
 }

@@ -1,4 +1,4 @@
-import type { ErrorCode, FieldIssue } from '../../src/shared/api-error';
+import type { ErrorCode, FieldIssue } from '../../../src/shared/api-error';
 
 /**
  * An error meant for the caller: HTTP status, stable code, message, optional details. Services

@@ -1,59 +1,13 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 
 /*
- * Claim mode and away periods (docs/lifecycle.md, "Claim mode and away periods"): their tables, registered in
- * db/migrations.ts (0008_claim_and_away) and in the Database interface (db/schema.ts).
+ * Claim mode and away periods (docs/lifecycle.md, "Claim mode and away periods"): their tables, their row types are in
+ * db/schema.ts.
  *
  * Both keep their own schedule in their rows (an offer's expiry, a period's start and end), and
  * each transition is marked in the transaction that carries it out, so a restart neither loses one
  * (it is still due) nor repeats one (it is marked).
  */
-
-/** What became of one rep's offer of a lead. */
-export type OfferStatus =
-  /** Waiting for a claim. */
-  | 'open'
-  /** This rep claimed the lead. */
-  | 'claimed'
-  /** Another rep claimed it first. */
-  | 'lost'
-  /** Nobody claimed it in time; it went to fair routing. */
-  | 'expired'
-  /** Taken back: the rep went away, or a team lead gave the lead to someone. */
-  | 'withdrawn';
-
-/**
- * One row per rep a lead was offered to. The lead itself carries the offer's times
- * (`leads.offered_at`, `leads.offer_expires_at`); these rows say who may see and claim it.
- */
-export interface LeadOffersTable {
-  lead_id: string;
-  user_id: string;
-  offered_at: number;
-  status: OfferStatus;
-  ended_at: number | null;
-}
-
-/** A rep's away period: no leads and no offers while `starts_at <= now < ends_at`. */
-export interface AwayPeriodsTable {
-  id: string;
-  user_id: string;
-  starts_at: number;
-  ends_at: number;
-  reason: string | null;
-  /** Null when set from the admin CLI. */
-  created_by: string | null;
-  created_at: number;
-  updated_at: number;
-  /** The start ran (the rep's leads were handed on), in the same transaction; null until then. */
-  started_at: number | null;
-  start_result: string | null;
-  /** The end ran (the rep's fairness was levelled, waiting leads handed out); null until then. */
-  ended_at: number | null;
-  end_result: string | null;
-  /** Called off before it started: neither transition runs. */
-  cancelled_at: number | null;
-}
 
 export const m0008_claim_and_away: Migration = {
   async up(db: Kysely<unknown>) {
