@@ -3,6 +3,7 @@ import { applyBoardMessage, type BoardModel } from '../../src/shared/board-model
 import { type BoardServerMessage, parseBoardMessage } from '../../src/shared/board-protocol';
 import { uuidv7 } from '../../src/shared/ids';
 import type { MutationArgs } from '../../src/shared/sync-protocol';
+import { eventually } from '../helpers/eventually';
 import { http } from '../helpers/http';
 import { LiveClient } from '../helpers/live-client';
 import { freePort } from '../helpers/ports';
@@ -57,17 +58,14 @@ async function boardWhen(
   teamId: string,
   check: (board: BoardModel) => void,
 ): Promise<BoardModel> {
-  const until = Date.now() + 2000;
-  for (;;) {
-    try {
+  return eventually(
+    () => {
       const board = boardOf(client, teamId);
       check(board);
       return board;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+    },
+    { timeout: 2000, interval: 10 },
+  );
 }
 
 /** The team's board as the client holds it now: the snapshot with every delta laid over. */

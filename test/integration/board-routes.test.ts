@@ -9,6 +9,7 @@ import type { Lead } from '../../src/shared/lead';
 import type { LiveServerMessage } from '../../src/shared/live-protocol';
 import type { QueueRow } from '../../src/shared/priority';
 import type { MutationArgs } from '../../src/shared/sync-protocol';
+import { eventually } from '../helpers/eventually';
 import { http } from '../helpers/http';
 import { LiveClient } from '../helpers/live-client';
 import { RecordingNotifier } from '../helpers/recording-notifier';
@@ -663,10 +664,7 @@ describe("a rep's queue, read-only", () => {
       clock,
     });
     closers.push(() => core.close());
-    const until = Date.now() + 5000;
-    while ((await core.getQueue(now)).length < 4 && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(async () => (await core.getQueue(now)).length >= 4, { timeout: 5000 });
     const theirs = (await core.getQueue(now)).map((item) => ({
       id: item.lead.id,
       rank: item.row.rank,
