@@ -15,16 +15,8 @@ import { eventually } from '../helpers/eventually';
 import { freePort as closedPort } from '../helpers/ports';
 import { RecordingNotifier } from '../helpers/recording-notifier';
 import { http } from '../helpers/http';
-import {
-  createApiKey,
-  createTeam,
-  createUser,
-  hotLead,
-  PASSWORD,
-  postLead,
-  startTestServer,
-  type TestServer,
-} from '../helpers/test-server';
+import { serverScope } from '../helpers/server-fixture';
+import { createTeam, createUser, hotLead, PASSWORD, postLead } from '../helpers/test-server';
 
 /*
  * The app's request handler (what the renderer reaches over IPC) against a real server, real
@@ -36,24 +28,19 @@ const FAST = { backoff: { baseMs: 50, capMs: 500 }, toastWindowMs: 200, requestT
 /** The test server is on 127.0.0.1 over http://: a sign-in there needs the user's yes. */
 const LOCAL_HTTP = { allowInsecureHttp: true } as const;
 
-let server: TestServer | undefined;
+const scope = serverScope();
+// Registered after the scope, so run before it: the apps close while their server is up.
 const services: AppService[] = [];
 afterEach(async () => {
   for (const s of services.splice(0)) await s.close();
-  await server?.stop();
-  server = undefined;
 });
 
 async function setup(capacity?: number) {
-  server = await startTestServer();
-  const team = await createTeam(server, 'App');
-  const ana = await createUser(server, {
-    email: 'ana@app.test',
-    role: 'rep',
-    teamId: team,
-    ...(capacity !== undefined && { capacity }),
+  const t = await scope.start({
+    teams: ['App'],
+    users: { ana: { role: 'rep', ...(capacity !== undefined && { capacity }) } },
   });
-  return { s: server, ana, apiKey: await createApiKey(server) };
+  return { s: t.s, ana: t.users.ana, apiKey: t.apiKey };
 }
 
 async function start(
