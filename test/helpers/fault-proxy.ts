@@ -65,6 +65,19 @@ export interface FaultProxyStats {
   readonly swallowedDown: number;
   /** Connections reset as a fault (`reset` mode, `resetAll`); not resets merely passed on. */
   readonly resets: number;
+  /** Chunks and FINs held back by `delay` before they went on. */
+  readonly delayed: number;
+  /** FINs swallowed (`drop`, `halfOpen`, `reset`, a cut connection): the peer was never told. */
+  readonly lostFins: number;
+  /** Server sides closed by `halfOpen` (live ones) plus connections it never dialled (new ones). */
+  readonly stranded: number;
+  /** Connections closed early by `cutAfterBytes`. */
+  readonly cuts: number;
+  /**
+   * Times the listener was closed by `refuse` (a refused connect itself never reaches the
+   * proxy, so a test proves it from its client's error and an `accepted` that did not move).
+   */
+  readonly refusals: number;
 }
 
 export interface FaultProxy {
@@ -143,6 +156,11 @@ class FaultProxyServer implements FaultProxy {
     swallowedUp: 0,
     swallowedDown: 0,
     resets: 0,
+    delayed: 0,
+    lostFins: 0,
+    stranded: 0,
+    cuts: 0,
+    refusals: 0,
   };
 
   constructor(options: FaultProxyOptions) {
@@ -227,6 +245,7 @@ class FaultProxyServer implements FaultProxy {
 
   private stopListening(): void {
     // close() stops accepting at once; its 'close' waits for accepted sockets, which we track.
+    if (this.server && this.currentMode.kind === 'refuse') this.counters.refusals += 1;
     this.server?.close();
     this.server = null;
   }
@@ -280,7 +299,10 @@ class FaultProxyServer implements FaultProxy {
     client.on('close', (hadError) => this.onClose(conn, 'client', hadError));
 
     // In halfOpen the server is gone: a new connection never reaches it.
-    if (mode.kind === 'halfOpen') return;
+    if (mode.kind === 'halfOpen') {
+      this.counters.stranded += 1;
+      return;
+    }
     const upstream = net.connect({
       host: this.target.host,
       port: this.target.port,
@@ -315,6 +337,7 @@ class FaultProxyServer implements FaultProxy {
       case 'halfOpen':
         this.swallowLanes(conn);
         // The server sees its peer leave; the client is never told.
+        if (conn.upstream) this.counters.stranded += 1;
         conn.upstream?.destroy();
         conn.upstream = null;
         return;
@@ -358,6 +381,7 @@ class FaultProxyServer implements FaultProxy {
         conn.cutBudget -= take;
         if (conn.cutBudget === 0) {
           conn.cut = true;
+          this.counters.cuts += 1;
           // Queued behind what is still in flight, so the bytes let through do arrive.
           this.forward(conn, 'up', { type: 'cut' }, 0);
           this.forward(conn, 'down', { type: 'cut' }, 0);
@@ -370,7 +394,8 @@ class FaultProxyServer implements FaultProxy {
   private onEnd(conn: Connection, dir: Direction): void {
     const mode = this.currentMode;
     if (conn.cut || mode.kind === 'drop' || mode.kind === 'halfOpen' || mode.kind === 'reset') {
-      return; // a lost FIN: the other side is not told
+      this.counters.lostFins += 1; // the other side is not told
+      return;
     }
     this.forward(conn, dir, { type: 'end' }, mode.kind === 'delay' ? delayOf(mode) : 0);
   }
@@ -403,6 +428,7 @@ class FaultProxyServer implements FaultProxy {
       this.deliver(conn, dir, item);
       return;
     }
+    if (delayMs > 0) this.counters.delayed += 1;
     const at = Math.max(performance.now() + delayMs, lane.lastDueAt);
     lane.lastDueAt = at;
     lane.queue.push({ at, item });

@@ -12,6 +12,7 @@ export class LiveClient {
     resolve: (m: LiveServerMessage) => void;
   }[] = [];
   closed: Promise<{ code: number; reason: string }>;
+  private pings = 0;
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: RawData) => {
@@ -68,6 +69,17 @@ export class LiveClient {
         },
       });
     });
+  }
+
+  /**
+   * Pings the server and waits for its pong. The socket keeps order, so whatever the server
+   * sent before it answered has arrived by then: a test that expects no message waits for this,
+   * not for a stretch of time.
+   */
+  async roundTrip(): Promise<void> {
+    const id = `round-trip-${(this.pings += 1)}`;
+    this.socket.send(JSON.stringify({ type: 'ping', id }));
+    await this.next((m) => m.type === 'pong' && m.id === id);
   }
 
   assignedLeadIds(): string[] {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import { eventually } from './eventually';
 
 /**
  * A private desktop notification stack for tests: Xvfb (a display), a D-Bus session bus, dunst
@@ -150,27 +151,25 @@ function firstLine(stream: NodeJS.ReadableStream, what: string): Promise<string>
 
 /** Polls the bus until a daemon owns `name` (dunst takes a moment to register). */
 async function waitForName(address: string, name: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const owned = await new Promise<boolean>((resolve) => {
-      const child = spawn(
-        'dbus-send',
-        [
-          `--bus=${address}`,
-          '--print-reply',
-          '--dest=org.freedesktop.DBus',
-          '/org/freedesktop/DBus',
-          'org.freedesktop.DBus.NameHasOwner',
-          `string:${name}`,
-        ],
-        { stdio: ['ignore', 'pipe', 'ignore'] },
-      );
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.once('exit', () => resolve(out.includes('boolean true')));
-    });
-    if (owned) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${name} never appeared on the bus`);
+  await eventually(
+    () =>
+      new Promise<boolean>((resolve) => {
+        const child = spawn(
+          'dbus-send',
+          [
+            `--bus=${address}`,
+            '--print-reply',
+            '--dest=org.freedesktop.DBus',
+            '/org/freedesktop/DBus',
+            'org.freedesktop.DBus.NameHasOwner',
+            `string:${name}`,
+          ],
+          { stdio: ['ignore', 'pipe', 'ignore'] },
+        );
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.once('exit', () => resolve(out.includes('boolean true')));
+      }),
+    { interval: 50, what: `${name} to appear on the bus` },
+  );
 }

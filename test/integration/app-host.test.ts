@@ -1,13 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AutoSignIn, SecretStore, StoredSession } from '../../src/main/host/host-protocol';
 import { MemorySecretStore } from '../../src/main/host/memory-secret-store';
 import { AppHostClient, type HostReady } from '../../src/main/shell/app-host-client';
 import { forkHostChannel, type ForkedHost } from '../../src/main/shell/fork-host';
 import type { Notifier, Toast } from '../../src/main/client/notifier';
 import type { AppEvent, AppMethod, AppResult } from '../../src/shared/app-api';
+import { eventually } from '../helpers/eventually';
 import { EventLog } from '../helpers/event-log';
 import {
   createApiKey,
@@ -173,7 +174,7 @@ describe('app-service host (a real child process)', () => {
   it('signs in through the host; the session is kept by the parent and the token stays there', async () => {
     const { s, rep } = await setup();
     const h = startHost();
-    await vi.waitFor(() => expect(h.readies).toHaveLength(1), WAIT);
+    await eventually(() => expect(h.readies).toHaveLength(1), WAIT);
     expect(h.readies[0]?.session).toBeNull();
     expect(h.secrets.calls).toEqual(['load']);
 
@@ -205,7 +206,7 @@ describe('app-service host (a real child process)', () => {
     expect(posted.body.lead.assignedTo).toBe(rep.id);
 
     await h.events.next((e) => e.type === 'lead.assigned' && e.lead.id === posted.body.lead.id);
-    await vi.waitFor(() => expect(h.notifier.shown).toHaveLength(1), WAIT);
+    await eventually(() => expect(h.notifier.shown).toHaveLength(1), WAIT);
     expect(h.notifier.shown[0]).toMatchObject({
       title: 'Hot lead: Grace Hopper',
       leadId: posted.body.lead.id,
@@ -245,12 +246,12 @@ describe('app-service host (a real child process)', () => {
     expect(value(await h.call('link.open', { url: 'tel:+15555550100' }))).toEqual({
       opened: true,
     });
-    await vi.waitFor(() => expect(h.opened).toEqual(['tel:+15555550100']), WAIT);
+    await eventually(() => expect(h.opened).toEqual(['tel:+15555550100']), WAIT);
   });
 
   it('ignores garbage messages, reports them, and still answers', async () => {
     const h = startHost();
-    await vi.waitFor(() => expect(h.readies).toHaveLength(1), WAIT);
+    await eventually(() => expect(h.readies).toHaveLength(1), WAIT);
     const fork = h.forks[0];
     if (!fork) throw new Error('no host');
     const seen = messagesOf(fork);
@@ -270,7 +271,7 @@ describe('app-service host (a real child process)', () => {
     ];
     for (const message of garbage) fork.process.send(message as object);
 
-    await vi.waitFor(() => {
+    await eventually(() => {
       const reports = seen.filter(
         (m) => typeof m === 'object' && m !== null && 'kind' in m && m.kind === 'protocol.error',
       );
@@ -298,14 +299,14 @@ describe('app-service host (a real child process)', () => {
     first.process.kill('SIGKILL');
     const offline = await h.events.next((e) => e.type === 'offline');
     expect(offline).toMatchObject({ reason: 'the app service stopped; restarting it' });
-    await vi.waitFor(() => expect(h.readies).toHaveLength(2), WAIT);
+    await eventually(() => expect(h.readies).toHaveLength(2), WAIT);
     expect(h.forks).toHaveLength(2);
     expect(h.readies[1]?.session?.user.email).toBe(rep.email);
     // The window is told who is signed in now, so it reloads what it shows.
     await h.events.next((e) => e.type === 'session.changed' && e.session?.user.email === rep.email);
 
     const posted = await postLead(s, apiKey, hotLead());
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       const queue = value(await h.call('queue.get'));
       expect(queue.items.map((i) => i.lead.id)).toContain(posted.body.lead.id);
     }, WAIT);
@@ -335,7 +336,7 @@ describe('app-service host (a real child process)', () => {
         password: PASSWORD,
       },
     });
-    await vi.waitFor(() => expect(h.readies).toHaveLength(1), WAIT);
+    await eventually(() => expect(h.readies).toHaveLength(1), WAIT);
     expect(h.readies[0]?.session?.user.email).toBe(rep.email);
     expect((await h.secrets.kept())?.user.email).toBe(rep.email);
     expect(value(await h.call('queue.get')).items).toEqual([]);
@@ -348,7 +349,7 @@ describe('app-service host (a real child process)', () => {
     const wrong = startHost({
       autoSignIn: { serverUrl: s.url, allowInsecureHttp: true, email: rep.email, password: 'nope' },
     });
-    await vi.waitFor(() => expect(wrong.readies).toHaveLength(1), WAIT);
+    await eventually(() => expect(wrong.readies).toHaveLength(1), WAIT);
     expect(wrong.readies[0]?.session).toBeNull();
     expect(value(await wrong.call('session.get'))).toBeNull();
 
@@ -368,13 +369,13 @@ describe('app-service host (a real child process)', () => {
         password: PASSWORD,
       },
     });
-    await vi.waitFor(() => expect(again.readies).toHaveLength(1), WAIT);
+    await eventually(() => expect(again.readies).toHaveLength(1), WAIT);
     expect(again.readies[0]?.session?.user.email).toBe(rep.email);
   });
 
   it('closes the app service and ends the process on close', async () => {
     const h = startHost();
-    await vi.waitFor(() => expect(h.readies).toHaveLength(1), WAIT);
+    await eventually(() => expect(h.readies).toHaveLength(1), WAIT);
     const fork = h.forks[0];
     if (!fork) throw new Error('no host');
     const exited = new Promise<void>((done) => fork.process.once('exit', () => done()));
@@ -393,7 +394,7 @@ describe.skipIf(!existsSync(BUILT_HOST))('the built host bundle (out/main/app-ho
     expect(readFileSync(BUILT_HOST, 'utf8')).not.toMatch(/require\(["']electron["']\)/);
     const { s, rep } = await setup();
     const h = startHost({ built: true });
-    await vi.waitFor(() => expect(h.readies).toHaveLength(1), WAIT);
+    await eventually(() => expect(h.readies).toHaveLength(1), WAIT);
     expect(value(await signIn(h, s, rep.email)).user.email).toBe(rep.email);
     expect(value(await h.call('queue.get')).items).toEqual([]);
   });

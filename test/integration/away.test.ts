@@ -6,18 +6,11 @@ import type { AwayPeriod } from '../../src/shared/away';
 import { uuidv7 } from '../../src/shared/ids';
 import type { LiveServerMessage } from '../../src/shared/live-protocol';
 import { http } from '../helpers/http';
-import { LiveClient } from '../helpers/live-client';
+import type { LiveClient } from '../helpers/live-client';
 import { pullAll, PushClient, viewOf } from '../helpers/sync-client';
-import {
-  createApiKey,
-  createTeam,
-  createUser,
-  hotLead,
-  postLead,
-  startTestServer,
-  type TestServer,
-  type TestUser,
-} from '../helpers/test-server';
+import { eventually } from '../helpers/eventually';
+import { serverScope } from '../helpers/server-fixture';
+import { hotLead, postLead, type TestServer, type TestUser } from '../helpers/test-server';
 
 /*
  * Away periods on a real server with the test's clock: while away a rep gets no leads and no
@@ -32,12 +25,8 @@ let now = T0;
 const clock = () => now;
 const isoAt = (ms: number) => new Date(ms).toISOString();
 
-let server: TestServer | undefined;
-const sockets: LiveClient[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.close();
-  await server?.stop();
-  server = undefined;
+const scope = serverScope();
+afterEach(() => {
   now = T0;
 });
 
@@ -56,29 +45,27 @@ interface AwayTeam {
 
 /** The "Away" team (the oldest, so every posted lead's) with three reps, nobody connected yet. */
 async function setup(overrides: Record<string, unknown> = {}, dataDir?: string): Promise<AwayTeam> {
-  server = await startTestServer(overrides, { clock, ...(dataDir && { dataDir }) });
-  const s = server;
-  const teamId = await createTeam(s, 'Away');
-  const otherTeam = await createTeam(s, 'Other');
-  const rep = (name: string, team = teamId) =>
-    createUser(s, { email: `${name}@away.test`, name, role: 'rep', teamId: team, capacity: 200 });
-  return {
-    s,
-    teamId,
-    ana: await rep('Ana'),
-    ben: await rep('Ben'),
-    cai: await rep('Cai'),
-    lea: await createUser(s, { email: 'lea@away.test', name: 'Lea', role: 'lead', teamId }),
-    oz: await rep('Oz', otherTeam),
-    olga: await createUser(s, { email: 'olga@away.test', role: 'lead', teamId: otherTeam }),
-    apiKey: await createApiKey(s),
-  };
+  const rep = (name: string, team = 'Away') =>
+    ({ role: 'rep', name, team, capacity: 200 }) as const;
+  const t = await scope.start({
+    config: overrides,
+    clock,
+    ...(dataDir && { dataDir }),
+    teams: ['Away', 'Other'],
+    users: {
+      ana: rep('Ana'),
+      ben: rep('Ben'),
+      cai: rep('Cai'),
+      lea: { role: 'lead', name: 'Lea' },
+      oz: rep('Oz', 'Other'),
+      olga: { role: 'lead', email: 'olga@away.test', team: 'Other' },
+    },
+  });
+  return { s: t.s, teamId: t.teamId, ...t.users, apiKey: t.apiKey };
 }
 
-async function connect(s: TestServer, user: TestUser): Promise<LiveClient> {
-  const socket = await LiveClient.connect(s.url, user.token);
-  sockets.push(socket);
-  return socket;
+function connect(s: TestServer, user: TestUser): Promise<LiveClient> {
+  return scope.connect(s, user);
 }
 
 function setAway(s: TestServer, token: string, userId: string, body: unknown) {
@@ -368,15 +355,10 @@ describe('away periods: on the durable scheduler', () => {
     expect((await leadOf(s, lead.id)).assignedTo).toBe(first.ana.id);
 
     // Down through the start: it runs once the server is back.
-    const dataDir = s.dataDir;
     await s.stop({ keepData: true });
-    server = undefined;
     now = T0 + 15 * MIN;
-    server = await startTestServer(overrides, { clock, dataDir });
-    const second = server;
-    await expect
-      .poll(async () => (await getAway(second, first.ana.id))?.startedAt)
-      .toBe(isoAt(now));
+    const second = await scope.restart(s, overrides, { clock });
+    await eventually(async () => (await getAway(second, first.ana.id))?.startedAt === isoAt(now));
     expect(await second.handle.escalations.runDue(now)).toBe(0);
     const moved = await leadOf(second, lead.id);
     expect([first.ben.id, first.cai.id]).toContain(moved.assignedTo);
@@ -388,13 +370,9 @@ describe('away periods: on the durable scheduler', () => {
 
     // Down through the end: it too runs once at start, and not again.
     await second.stop({ keepData: true });
-    server = undefined;
     now = T0 + 70 * MIN;
-    server = await startTestServer(overrides, { clock, dataDir });
-    const third = server;
-    await expect
-      .poll(async () => (await getAway(third, first.ana.id))?.endedAt ?? null)
-      .toBe(isoAt(now));
+    const third = await scope.restart(second, overrides, { clock });
+    await eventually(async () => (await getAway(third, first.ana.id))?.endedAt === isoAt(now));
     expect(await third.handle.escalations.runDue(now + MIN)).toBe(0);
     const period = await getAway(third, first.ana.id);
     expect(period?.startedAt).toBe(isoAt(T0 + 15 * MIN));

@@ -18,6 +18,7 @@ import {
   type DailyHistory,
   readDailyHistory,
 } from '../../sync-server/src/metrics/history';
+import { eventually } from '../helpers/eventually';
 import { http } from '../helpers/http';
 import { LiveClient } from '../helpers/live-client';
 import {
@@ -142,18 +143,20 @@ async function liveBoards(s: TestServer): Promise<Map<string, BoardModel>> {
   await s.handle.board.settled();
   const client = await LiveClient.connect(s.url, s.adminToken);
   closers.push(() => client.close());
-  const until = Date.now() + 2000;
-  for (;;) {
-    const boards = new Map<string, BoardModel>();
-    for (const m of client.messages) {
-      const message = parseBoardMessage(m);
-      if (!message) continue;
-      const next = applyBoardMessage(boards.get(message.teamId) ?? null, message);
-      if (next !== 'resync') boards.set(message.teamId, next);
-    }
-    if (boards.size >= 2 || Date.now() > until) return boards;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  // Both teams' snapshots, each with its deltas laid over.
+  return eventually(
+    () => {
+      const boards = new Map<string, BoardModel>();
+      for (const m of client.messages) {
+        const message = parseBoardMessage(m);
+        if (!message) continue;
+        const next = applyBoardMessage(boards.get(message.teamId) ?? null, message);
+        if (next !== 'resync') boards.set(message.teamId, next);
+      }
+      return boards.size >= 2 && boards;
+    },
+    { timeout: 2000, interval: 10, what: 'both teams on the live board' },
+  );
 }
 
 function openReader(dataDir: string): Kysely<Database> {

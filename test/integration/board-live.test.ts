@@ -3,18 +3,16 @@ import { applyBoardMessage, type BoardModel } from '../../src/shared/board-model
 import { type BoardServerMessage, parseBoardMessage } from '../../src/shared/board-protocol';
 import { uuidv7 } from '../../src/shared/ids';
 import type { MutationArgs } from '../../src/shared/sync-protocol';
+import { eventually } from '../helpers/eventually';
 import { http } from '../helpers/http';
-import { LiveClient } from '../helpers/live-client';
+import type { LiveClient } from '../helpers/live-client';
 import { freePort } from '../helpers/ports';
+import { serverScope } from '../helpers/server-fixture';
 import {
-  createApiKey,
-  createTeam,
-  createUser,
   hotLead,
   login,
   PASSWORD,
   postLead,
-  startTestServer,
   type TestServer,
   type TestUser,
 } from '../helpers/test-server';
@@ -32,12 +30,8 @@ const MIN = 60_000;
 let now = T0;
 const clock = () => now;
 
-let server: TestServer | undefined;
-const sockets: LiveClient[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.close();
-  await server?.stop();
-  server = undefined;
+const scope = serverScope();
+afterEach(() => {
   now = T0;
 });
 
@@ -57,17 +51,14 @@ async function boardWhen(
   teamId: string,
   check: (board: BoardModel) => void,
 ): Promise<BoardModel> {
-  const until = Date.now() + 2000;
-  for (;;) {
-    try {
+  return eventually(
+    () => {
       const board = boardOf(client, teamId);
       check(board);
       return board;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+    },
+    { timeout: 2000, interval: 10 },
+  );
 }
 
 /** The team's board as the client holds it now: the snapshot with every delta laid over. */
@@ -83,10 +74,8 @@ function boardOf(client: LiveClient, teamId: string): BoardModel {
   return model;
 }
 
-async function connect(s: TestServer, user: TestUser): Promise<LiveClient> {
-  const client = await LiveClient.connect(s.url, user.token);
-  sockets.push(client);
-  return client;
+function connect(s: TestServer, user: TestUser): Promise<LiveClient> {
+  return scope.connect(s, user);
 }
 
 interface Setup {
@@ -99,17 +88,18 @@ interface Setup {
 }
 
 async function setup(dataDir?: string, port?: number): Promise<Setup> {
-  server = await startTestServer(
-    { routing: { requireOnline: false }, ...(port && { server: { port } }) },
-    { clock, ...(dataDir && { dataDir }) },
-  );
-  const s = server;
-  const teamId = await createTeam(s, 'Board');
-  const other = await createTeam(s, 'Elsewhere');
-  const ana = await createUser(s, { email: 'ana@board.test', role: 'rep', teamId, name: 'Ana' });
-  const lea = await createUser(s, { email: 'lea@board.test', role: 'lead', teamId });
-  const otherLead = await createUser(s, { email: 'oli@board.test', role: 'lead', teamId: other });
-  return { s, teamId, ana, lea, otherLead, apiKey: await createApiKey(s) };
+  const t = await scope.start({
+    config: { routing: { requireOnline: false }, ...(port && { server: { port } }) },
+    clock,
+    ...(dataDir && { dataDir }),
+    teams: ['Board', 'Elsewhere'],
+    users: {
+      ana: { role: 'rep', name: 'Ana' },
+      lea: { role: 'lead' },
+      otherLead: { role: 'lead', email: 'oli@board.test', team: 'Elsewhere' },
+    },
+  });
+  return { s: t.s, teamId: t.teamId, ...t.users, apiKey: t.apiKey };
 }
 
 let mutationId = 0;
@@ -218,8 +208,7 @@ describe('the live board', () => {
     const { s, teamId, ana, apiKey } = await setup(undefined, port);
     mutationId = 0;
     clientId = uuidv7();
-    const admin = await LiveClient.connect(s.url, s.adminToken);
-    sockets.push(admin);
+    const admin = await scope.connect(s, { token: s.adminToken });
     await boardWhen(admin, teamId, () => undefined);
     expect(new Set(boardMessages(admin).map((m) => m.teamId)).size).toBe(2);
 
@@ -231,18 +220,15 @@ describe('the live board', () => {
       expect(board.team).toMatchObject({ attempts: 1, connects: 1, untouched: 1, openQueue: 2 }),
     );
 
-    for (const c of sockets.splice(0)) c.close();
-    const dataDir = s.dataDir;
-    await s.stop({ keepData: true });
-    server = await startTestServer(
+    admin.close();
+    const again = await scope.restart(
+      s,
       { routing: { requireOnline: false }, server: { port } },
-      { clock, dataDir },
+      { clock },
     );
-    const watcher = await LiveClient.connect(
-      server.url,
-      await login(server.url, 'lea@board.test', PASSWORD),
-    );
-    sockets.push(watcher);
+    const watcher = await scope.connect(again, {
+      token: await login(again.url, 'lea@board.test', PASSWORD),
+    });
     const after = await boardWhen(watcher, teamId, () => undefined);
     expect(after.team).toEqual(before.team);
     // Every figure but when the presence began (a restart cannot know it: it reads as now).

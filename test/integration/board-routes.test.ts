@@ -9,17 +9,15 @@ import type { Lead } from '../../src/shared/lead';
 import type { LiveServerMessage } from '../../src/shared/live-protocol';
 import type { QueueRow } from '../../src/shared/priority';
 import type { MutationArgs } from '../../src/shared/sync-protocol';
+import { eventually } from '../helpers/eventually';
 import { http } from '../helpers/http';
 import { LiveClient } from '../helpers/live-client';
 import { RecordingNotifier } from '../helpers/recording-notifier';
+import { serverScope } from '../helpers/server-fixture';
 import {
-  createApiKey,
-  createTeam,
-  createUser,
   hotLead,
   PASSWORD,
   postLead,
-  startTestServer,
   type TestServer,
   type TestUser,
 } from '../helpers/test-server';
@@ -38,12 +36,8 @@ const MIN = 60_000;
 let now = T0;
 const clock = () => now;
 
-let server: TestServer | undefined;
-const closers: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-  await server?.stop();
-  server = undefined;
+const scope = serverScope();
+afterEach(() => {
   now = T0;
 });
 
@@ -63,30 +57,26 @@ interface Setup {
 }
 
 async function setup(): Promise<Setup> {
-  server = await startTestServer(
-    {
+  const t = await scope.start({
+    config: {
       routing: {
         requireOnline: false,
         rules: [{ name: 'germany', match: { countries: ['DE'] }, team: 'Beta' }],
       },
     },
-    { clock },
-  );
-  const s = server;
-  const alpha = await createTeam(s, 'Alpha');
-  const beta = await createTeam(s, 'Beta');
-  return {
-    s,
-    alpha,
-    beta,
-    ana: await createUser(s, { email: 'ana@b.test', role: 'rep', teamId: alpha, name: 'Ana' }),
-    ben: await createUser(s, { email: 'ben@b.test', role: 'rep', teamId: alpha, name: 'Ben' }),
-    cem: await createUser(s, { email: 'cem@b.test', role: 'rep', teamId: beta, name: 'Cem' }),
-    dan: await createUser(s, { email: 'dan@b.test', role: 'rep', teamId: beta, name: 'Dan' }),
-    lea: await createUser(s, { email: 'lea@b.test', role: 'lead', teamId: alpha, name: 'Lea' }),
-    oli: await createUser(s, { email: 'oli@b.test', role: 'lead', teamId: beta, name: 'Oli' }),
-    apiKey: await createApiKey(s),
-  };
+    clock,
+    teams: ['Alpha', 'Beta'],
+    users: {
+      ana: { role: 'rep', name: 'Ana' },
+      ben: { role: 'rep', name: 'Ben' },
+      cem: { role: 'rep', name: 'Cem', team: 'Beta' },
+      dan: { role: 'rep', name: 'Dan', team: 'Beta' },
+      lea: { role: 'lead', name: 'Lea' },
+      oli: { role: 'lead', name: 'Oli', team: 'Beta' },
+    },
+  });
+  const { Alpha: alpha = '', Beta: beta = '' } = t.teams;
+  return { s: t.s, alpha, beta, ...t.users, apiKey: t.apiKey };
 }
 
 function call<T = Record<string, unknown>>(
@@ -119,7 +109,7 @@ async function receiving(s: TestServer, user: TestUser, on: boolean): Promise<vo
 
 async function socket(s: TestServer, user: TestUser): Promise<LiveClient> {
   const client = await LiveClient.connect(s.url, user.token);
-  closers.push(() => client.close());
+  scope.onClose(() => client.close());
   return client;
 }
 
@@ -662,11 +652,8 @@ describe("a rep's queue, read-only", () => {
       notifier: new RecordingNotifier(),
       clock,
     });
-    closers.push(() => core.close());
-    const until = Date.now() + 5000;
-    while ((await core.getQueue(now)).length < 4 && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    scope.onClose(() => core.close());
+    await eventually(async () => (await core.getQueue(now)).length >= 4, { timeout: 5000 });
     const theirs = (await core.getQueue(now)).map((item) => ({
       id: item.lead.id,
       rank: item.row.rank,

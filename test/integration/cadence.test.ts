@@ -4,16 +4,8 @@ import { uuidv7 } from '../../src/shared/ids';
 import type { Playbook } from '../../src/shared/playbook';
 import type { Mutation, MutationArgs, PushResponse } from '../../src/shared/sync-protocol';
 import { http } from '../helpers/http';
-import {
-  createApiKey,
-  createTeam,
-  createUser,
-  hotLead,
-  postLead,
-  startTestServer,
-  type TestServer,
-  type TestUser,
-} from '../helpers/test-server';
+import { serverScope } from '../helpers/server-fixture';
+import { hotLead, postLead, type TestServer, type TestUser } from '../helpers/test-server';
 
 /*
  * Cadence on a real server with a controllable clock: every outcome schedules the next step by
@@ -29,10 +21,8 @@ const HOUR = 60 * MIN;
 let now = T0;
 const clock = () => now;
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.stop();
-  server = undefined;
+const scope = serverScope();
+afterEach(() => {
   now = T0;
 });
 
@@ -43,13 +33,15 @@ interface Setup {
 }
 
 async function setup(overrides: Record<string, unknown> = {}): Promise<Setup> {
-  server = await startTestServer({ routing: { requireOnline: false }, ...overrides }, { clock });
-  const s = server;
   mutationId = 0;
   clientId = uuidv7();
-  const team = await createTeam(s, 'Cadence');
-  const rep = await createUser(s, { email: 'cara@cadence.test', role: 'rep', teamId: team });
-  return { s, rep, apiKey: await createApiKey(s) };
+  const t = await scope.start({
+    config: { routing: { requireOnline: false }, ...overrides },
+    clock,
+    teams: ['Cadence'],
+    users: { cara: { role: 'rep' } },
+  });
+  return { s: t.s, rep: t.users.cara, apiKey: t.apiKey };
 }
 
 /** One client per server: mutation ids start at 1 for each. */

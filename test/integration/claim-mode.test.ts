@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/shared/ids';
 import type { LeadOffer } from '../../src/shared/lead';
 import type { LiveServerMessage } from '../../src/shared/live-protocol';
+import { eventually } from '../helpers/eventually';
 import { http } from '../helpers/http';
 import { LiveClient } from '../helpers/live-client';
 import { pullAll, PushClient, viewOf } from '../helpers/sync-client';
@@ -224,7 +225,7 @@ describe('claim mode: offers', () => {
     const [a, b, c] = t.reps;
     if (!a || !b || !c) throw new Error('no reps');
     t.live[2]?.close();
-    await expect.poll(() => t.s.handle.hub.isOnline(c.id)).toBe(false);
+    await eventually(() => !t.s.handle.hub.isOnline(c.id));
     await http('PATCH', `${t.s.url}/api/v1/me`, {
       token: b.token,
       body: { receivingLeads: false },
@@ -239,7 +240,7 @@ describe('claim mode: offers', () => {
 
     // Nobody eligible: the lead waits, and the first rep to connect is offered it.
     t.live[0]?.close();
-    await expect.poll(() => t.s.handle.hub.isOnline(a.id)).toBe(false);
+    await eventually(() => !t.s.handle.hub.isOnline(a.id));
     const waiting = await postOffered(t);
     expect(waiting.offer).toBeNull();
     expect(await eventTypes(t.s, waiting.id)).toEqual(['received', 'queued']);
@@ -432,7 +433,7 @@ describe('claim mode: fallback to fair routing', () => {
     now = T0 + 10 * 60 * SEC;
     server = await startTestServer({}, { clock, dataDir });
     const again = server;
-    await expect.poll(() => eventTypes(again, expiring.id)).toContain('offer_expired');
+    await eventually(async () => (await eventTypes(again, expiring.id)).includes('offer_expired'));
     expect(await again.handle.escalations.runDue(now)).toBe(0);
     const types = await eventTypes(again, expiring.id);
     expect(types.filter((x) => x === 'offer_expired')).toHaveLength(1);

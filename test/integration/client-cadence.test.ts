@@ -7,14 +7,11 @@ import type { ClientEvent } from '../../src/shared/client-api';
 import { EventLog as GenericEventLog } from '../helpers/event-log';
 import { http } from '../helpers/http';
 import { RecordingNotifier } from '../helpers/recording-notifier';
+import { serverScope } from '../helpers/server-fixture';
 import {
-  createApiKey,
-  createTeam,
-  createUser,
   hotLead,
   PASSWORD,
   postLead,
-  startTestServer,
   type TestServer,
   type TestUser,
 } from '../helpers/test-server';
@@ -29,12 +26,11 @@ import {
 class EventLog extends GenericEventLog<ClientEvent> {}
 const FAST = { backoff: { baseMs: 50, capMs: 500 }, toastWindowMs: 300, requestTimeoutMs: 3000 };
 
-let server: TestServer | undefined;
+const scope = serverScope();
+// Registered after the scope, so run before it: the cores close while their server is up.
 const cores: ClientCore[] = [];
 afterEach(async () => {
   for (const c of cores.splice(0)) await c.close();
-  await server?.stop();
-  server = undefined;
 });
 
 const PLAYBOOK_CONFIG = {
@@ -47,10 +43,12 @@ const PLAYBOOK_CONFIG = {
 };
 
 async function setup(): Promise<{ s: TestServer; rep: TestUser; apiKey: string }> {
-  server = await startTestServer({ routing: { requireOnline: false }, ...PLAYBOOK_CONFIG });
-  const team = await createTeam(server, 'Cadence client');
-  const rep = await createUser(server, { email: 'cleo@cadence.test', role: 'rep', teamId: team });
-  return { s: server, rep, apiKey: await createApiKey(server) };
+  const t = await scope.start({
+    config: { routing: { requireOnline: false }, ...PLAYBOOK_CONFIG },
+    teams: ['Cadence client'],
+    users: { cleo: { role: 'rep' } },
+  });
+  return { s: t.s, rep: t.users.cleo, apiKey: t.apiKey };
 }
 
 async function openCore(s: TestServer, rep: TestUser, dataDir: string) {
@@ -159,9 +157,16 @@ describe('client core: the playbook and open calls', () => {
   });
 
   it('claims an offered lead; a claim a teammate beat is refused and the lead leaves', async () => {
-    server = await startTestServer({ routing: { requireOnline: false } });
-    const s = server;
-    const team = await createTeam(s, 'Claimers');
+    const {
+      s,
+      teamId: team,
+      users,
+      apiKey,
+    } = await scope.start({
+      config: { routing: { requireOnline: false } },
+      teams: ['Claimers'],
+      users: { cara: { role: 'rep' }, olaf: { role: 'rep' } },
+    });
     expect(
       (
         await http('PATCH', `${s.url}/api/v1/teams/${team}`, {
@@ -170,9 +175,7 @@ describe('client core: the playbook and open calls', () => {
         })
       ).status,
     ).toBe(200);
-    const rep = await createUser(s, { email: 'cara@claim.test', role: 'rep', teamId: team });
-    const other = await createUser(s, { email: 'olaf@claim.test', role: 'rep', teamId: team });
-    const apiKey = await createApiKey(s);
+    const { cara: rep, olaf: other } = users;
     const first = (await postLead(s, apiKey, hotLead({ name: 'Fay First' }))).body.lead.id;
     const second = (await postLead(s, apiKey, hotLead({ name: 'Sam Second' }))).body.lead.id;
     const { core } = await openCore(s, rep, mkdtempSync(join(tmpdir(), 'pounce-claim-')));

@@ -9,15 +9,13 @@ import { EventLog as GenericEventLog } from '../helpers/event-log';
 import { startFaultProxy } from '../helpers/fault-proxy';
 import { freePort } from '../helpers/ports';
 import { RecordingNotifier } from '../helpers/recording-notifier';
+import { eventually } from '../helpers/eventually';
 import { http } from '../helpers/http';
+import { serverScope } from '../helpers/server-fixture';
 import {
-  createApiKey,
-  createTeam,
-  createUser,
   hotLead,
   PASSWORD,
   postLead,
-  startTestServer,
   type TestServer,
   type TestUser,
 } from '../helpers/test-server';
@@ -32,31 +30,25 @@ class EventLog extends GenericEventLog<ClientEvent> {}
 
 const FAST = { backoff: { baseMs: 50, capMs: 500 }, toastWindowMs: 300, requestTimeoutMs: 3000 };
 
-let server: TestServer | undefined;
+const scope = serverScope();
+// Registered after the scope, so run before it: the cores close while their server is up.
 const cores: ClientCore[] = [];
 afterEach(async () => {
   for (const c of cores.splice(0)) await c.close();
-  await server?.stop();
-  server = undefined;
 });
 
 async function setup(port?: number, dataDir?: string) {
-  server = await startTestServer(port ? { server: { port } } : {}, dataDir ? { dataDir } : {});
-  const team = await createTeam(server, 'Client');
-  const ana = await createUser(server, {
-    email: 'ana@client.test',
-    role: 'rep',
-    teamId: team,
-    name: 'Ana',
+  const t = await scope.start({
+    config: port ? { server: { port } } : {},
+    ...(dataDir && { dataDir }),
+    teams: ['Client'],
+    users: {
+      ana: { role: 'rep', name: 'Ana' },
+      ben: { role: 'rep', name: 'Ben' },
+      lead: { role: 'lead' },
+    },
   });
-  const ben = await createUser(server, {
-    email: 'ben@client.test',
-    role: 'rep',
-    teamId: team,
-    name: 'Ben',
-  });
-  const lead = await createUser(server, { email: 'lead@client.test', role: 'lead', teamId: team });
-  return { s: server, ana, ben, teamLead: lead, apiKey: await createApiKey(server) };
+  return { s: t.s, ana: t.users.ana, ben: t.users.ben, teamLead: t.users.lead, apiKey: t.apiKey };
 }
 
 async function openCore(
@@ -146,7 +138,6 @@ describe('client core', () => {
     await a.log.next((e) => e.type === 'lead.assigned' && e.lead.id === lead.id);
 
     await s.stop({ keepData: true });
-    server = undefined;
     await a.log.next((e) => e.type === 'offline');
     await a.core.execute({
       type: 'logOutcome',
@@ -159,7 +150,7 @@ describe('client core', () => {
     expect((await a.core.getLead(lead.id))?.lead).toMatchObject({ attempts: 1, status: 'working' });
     expect((await a.core.getStatus()).pending).toBe(2);
 
-    server = await startTestServer({ server: { port } }, { dataDir });
+    const server = await scope.restart(s, { server: { port } });
     await a.log.next((e) => e.type === 'outcome.acked' && e.name === 'addNote', 15_000);
     expect((await a.core.getStatus()).pending).toBe(0);
     expect(await outcomes(server, lead.id)).toHaveLength(1);
@@ -285,16 +276,11 @@ describe('client core', () => {
   });
 
   it('opens a queue before the session is known, reads it giving the event loop turns, then syncs', async () => {
-    server = await startTestServer();
-    const s = server;
-    const team = await createTeam(s, 'Solo');
-    const ana = await createUser(s, {
-      email: 'solo@client.test',
-      role: 'rep',
-      teamId: team,
-      capacity: 1000,
+    const { s, users, apiKey } = await scope.start({
+      teams: ['Solo'],
+      users: { ana: { role: 'rep', capacity: 1000 } },
     });
-    const apiKey = await createApiKey(s);
+    const { ana } = users;
     const a = await openCore(s, ana);
     // More than one read batch of leads, all hers (the only rep of the team).
     const mine = new Set<string>();
@@ -305,11 +291,11 @@ describe('client core', () => {
       for (const p of posted) if (p.body.lead.assignedTo === ana.id) mine.add(p.body.lead.id);
     }
     expect(mine.size).toBeGreaterThan(100);
-    await expect
-      .poll(async () => (await a.core.listLeads()).filter((l) => mine.has(l.lead.id)).length, {
-        timeout: 20_000,
-      })
-      .toBe(mine.size);
+    await eventually(
+      async () =>
+        (await a.core.listLeads()).filter((l) => mine.has(l.lead.id)).length === mine.size,
+      { timeout: 20_000 },
+    );
     const now = Date.now();
     const expected = (await a.core.getQueue(now)).map((q) => q.lead.id);
     await a.core.close();

@@ -1,22 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClientEvent } from '../../src/shared/client-api';
 import { ClientCore, signIn } from '../../src/main/client/client-core';
 import type { Lead } from '../../src/shared/lead';
-import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
+import { eventually } from '../helpers/eventually';
+import { startFaultProxy, type FaultProxy, type FaultProxyStats } from '../helpers/fault-proxy';
 import { http } from '../helpers/http';
-import {
-  createApiKey,
-  createTeam,
-  createUser,
-  hotLead,
-  PASSWORD,
-  postLead,
-  startTestServer,
-  type TestServer,
-} from '../helpers/test-server';
+import { serverScope, type Fixture } from '../helpers/server-fixture';
+import { hotLead, PASSWORD, postLead } from '../helpers/test-server';
 
 /*
  * The client core talks to the real server through a fault-injecting TCP proxy: connections
@@ -25,23 +18,23 @@ import {
  * server exactly once.
  */
 
-let s: TestServer;
+let t: Fixture<{ rep: { role: 'rep' } }>;
 let proxy: FaultProxy;
 let core: ClientCore;
-let apiKey: string;
-let repId: string;
 const events: ClientEvent[] = [];
+const scope = serverScope('all');
 
 beforeAll(async () => {
   // Leads go to the rep whether or not their live socket is up at that moment: the client must
   // find them by itself after a fault.
-  s = await startTestServer({ routing: { requireOnline: false } });
-  const team = await createTeam(s, 'Faults');
-  const rep = await createUser(s, { email: 'rep@faults.test', role: 'rep', teamId: team });
-  repId = rep.id;
-  apiKey = await createApiKey(s);
-  proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: s.handle.port } });
-  const session = await signIn(proxy.url, rep.email, PASSWORD);
+  t = await scope.start({
+    config: { routing: { requireOnline: false } },
+    teams: ['Faults'],
+    users: { rep: { role: 'rep' } },
+  });
+  proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: t.s.handle.port } });
+  scope.onClose(() => proxy.close());
+  const session = await signIn(proxy.url, t.users.rep.email, PASSWORD);
   core = await ClientCore.open({
     dataDir: mkdtempSync(join(tmpdir(), 'pounce-faults-')),
     serverUrl: proxy.url,
@@ -54,35 +47,23 @@ beforeAll(async () => {
       fallbackPullMs: 1500,
     },
   });
+  scope.onClose(() => core.close());
   core.on((e) => events.push(e));
-  await until(() => events.some((e) => e.type === 'synced'));
+  await eventually(() => events.some((e) => e.type === 'synced'));
 });
-afterAll(async () => {
-  await core.close();
-  await proxy.close();
-  await s.stop();
-});
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Posts straight to the server (not through the proxy); the team's only rep gets it. */
 async function leadForRep(): Promise<Lead> {
-  const res = await postLead(s, apiKey, hotLead());
-  expect(res.body.lead.assignedTo).toBe(repId);
+  const res = await postLead(t.s, t.apiKey, hotLead());
+  expect(res.body.lead.assignedTo).toBe(t.users.rep.id);
   return res.body.lead as unknown as Lead;
 }
 
 async function outcomesOnServer(leadId: string): Promise<number> {
   const res = await http<{ events: { type: string }[] }>(
     'GET',
-    `${s.url}/api/v1/leads/${leadId}/events`,
-    { token: s.adminToken },
+    `${t.s.url}/api/v1/leads/${leadId}/events`,
+    { token: t.s.adminToken },
   );
   return res.body.events.filter((e) => e.type === 'outcome').length;
 }
@@ -91,50 +72,95 @@ async function inLocalDb(leadId: string): Promise<boolean> {
   return (await core.getLead(leadId)) !== null;
 }
 
-/** One fault: while it lasts a lead lands and the rep logs a call; then the network heals. */
-async function survive(fault: Parameters<FaultProxy['setMode']>[0], holdMs: number) {
+/** What shows in the proxy's counters that the fault really happened. */
+type Proof = (since: FaultProxyStats, now: FaultProxyStats) => boolean;
+
+/**
+ * One fault: while it lasts a lead lands and the rep logs a call. The network heals once the
+ * proxy's counters show the fault bit (and, where it must, once the client has noticed: it went
+ * offline); then both the lead and the call get through.
+ */
+async function survive(
+  fault: Parameters<FaultProxy['setMode']>[0],
+  proof: Proof,
+  options: { noticed: boolean; killLive?: boolean },
+) {
   const before = await leadForRep();
-  await until(() => inLocalDb(before.id));
+  await eventually(() => inLocalDb(before.id));
+  const since = proxy.stats();
+  const seen = events.length;
   await proxy.setMode(fault);
-  if (fault.kind === 'pass') proxy.resetAll();
+  // The connections open now: a reset cuts them, a closed port leaves them be unless they die.
+  if (options.killLive) expect(proxy.resetAll()).toBeGreaterThan(0);
   const during = await leadForRep();
   await core.execute({ type: 'logOutcome', leadId: before.id, disposition: 'no_answer' });
-  await new Promise((r) => setTimeout(r, holdMs));
+  await eventually(() => proof(since, proxy.stats()), { what: `the ${fault.kind} fault` });
+  if (options.noticed) {
+    await eventually(() => events.slice(seen).some((e) => e.type === 'offline'), {
+      what: 'the client to go offline',
+    });
+  }
+  const atHeal = proxy.stats();
   await proxy.setMode({ kind: 'pass' });
-  await until(() => inLocalDb(during.id));
-  await until(async () => (await core.getStatus()).pending === 0);
+  await eventually(() => inLocalDb(during.id));
+  await eventually(async () => (await core.getStatus()).pending === 0);
   expect(await outcomesOnServer(before.id)).toBe(1);
+  return { since, atHeal };
 }
 
 describe('client core through network faults', () => {
   it('recovers from every connection being reset', async () => {
-    await survive({ kind: 'pass' }, 100);
+    await survive({ kind: 'pass' }, (since, now) => now.resets > since.resets, {
+      noticed: true,
+      killLive: true,
+    });
   });
 
   it('recovers from a black hole (requests time out, the live socket goes silent)', async () => {
-    await survive({ kind: 'drop' }, 2000);
+    await survive(
+      { kind: 'drop' },
+      (since, now) =>
+        now.swallowedUp > since.swallowedUp && now.swallowedDown > since.swallowedDown,
+      { noticed: true },
+    );
   });
 
   it('recovers from half-open connections (the peer vanished without a word)', async () => {
-    await survive({ kind: 'halfOpen' }, 2000);
+    await survive(
+      { kind: 'halfOpen' },
+      (since, now) => now.stranded > since.stranded && now.swallowedUp > since.swallowedUp,
+      { noticed: true },
+    );
   });
 
   it('recovers from refused connections (the server port is closed)', async () => {
-    await survive({ kind: 'refuse' }, 800);
+    const { since, atHeal } = await survive(
+      { kind: 'refuse' },
+      (before, now) => now.refusals > before.refusals,
+      { noticed: true, killLive: true },
+    );
+    // The client went offline and not one of its reconnects got through while the port was shut.
+    expect(atHeal.accepted).toBe(since.accepted);
   });
 
   it('works through a slow, jittery link', async () => {
-    await survive({ kind: 'delay', ms: 150, jitterMs: 100 }, 300);
+    await survive(
+      { kind: 'delay', ms: 150, jitterMs: 100 },
+      // The push went up late and its answer came back late.
+      (since, now) => now.delayed >= since.delayed + 2 && now.bytesDown > since.bytesDown,
+      { noticed: false },
+    );
   });
 
   it('a push whose response is cut midway is applied once (the retry is a duplicate)', async () => {
     const lead = await leadForRep();
-    await until(() => inLocalDb(lead.id));
+    await eventually(() => inLocalDb(lead.id));
+    const since = proxy.stats();
     await proxy.setMode({ kind: 'cutAfterBytes', bytes: 60, direction: 'down' });
     await core.execute({ type: 'logOutcome', leadId: lead.id, disposition: 'voicemail' });
-    await new Promise((r) => setTimeout(r, 600));
+    await eventually(() => proxy.stats().cuts > since.cuts, { what: 'a response cut midway' });
     await proxy.setMode({ kind: 'pass' });
-    await until(async () => (await core.getStatus()).pending === 0);
+    await eventually(async () => (await core.getStatus()).pending === 0);
     expect(await outcomesOnServer(lead.id)).toBe(1);
   });
 });

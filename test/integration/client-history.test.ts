@@ -8,6 +8,7 @@ import { getState, setState, STATE_KEYS } from '../../src/main/client/state-stor
 import type { ClientEvent } from '../../src/shared/client-api';
 import { uuidv7 } from '../../src/shared/ids';
 import type { Lead, LeadStatus } from '../../src/shared/lead';
+import { eventually } from '../helpers/eventually';
 import { EventLog as GenericEventLog } from '../helpers/event-log';
 import { http } from '../helpers/http';
 import { RecordingNotifier } from '../helpers/recording-notifier';
@@ -48,14 +49,6 @@ afterEach(async () => {
   server = undefined;
   now = T0;
 });
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('first sync and history on a real server', () => {
   it('a first sync brings open and recently closed leads only; an old closed lead that reopens arrives', async () => {
@@ -124,10 +117,9 @@ describe('first sync and history on a real server', () => {
     );
     // Intake answers a repeat inquiry with the lead's id only (an API key reads no lead).
     expect(again.body).toEqual({ lead: { id: oldClosed }, repeatInquiry: true });
-    await until(
-      async () => (await core.getLead(oldClosed))?.lead.status === 'working',
-      'the reopened lead in the app',
-    );
+    await eventually(async () => (await core.getLead(oldClosed))?.lead.status === 'working', {
+      what: 'the reopened lead in the app',
+    });
     expect((await core.getQueue()).map((q) => q.lead.id)).toContain(oldClosed);
   });
 });

@@ -2,18 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/shared/ids';
 import type { LiveServerMessage } from '../../src/shared/live-protocol';
 import type { Mutation } from '../../src/shared/sync-protocol';
+import { eventually } from '../helpers/eventually';
 import { http } from '../helpers/http';
-import { LiveClient } from '../helpers/live-client';
+import type { LiveClient } from '../helpers/live-client';
 import { freePort } from '../helpers/ports';
+import { serverScope } from '../helpers/server-fixture';
 import {
-  createApiKey,
-  createTeam,
-  createUser,
   hotLead,
   login,
   PASSWORD,
   postLead,
-  startTestServer,
   type TestServer,
   type TestUser,
 } from '../helpers/test-server';
@@ -30,12 +28,8 @@ const MIN = 60_000;
 let now = T0;
 const clock = () => now;
 
-let server: TestServer | undefined;
-const sockets: LiveClient[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.close();
-  await server?.stop();
-  server = undefined;
+const scope = serverScope();
+afterEach(() => {
   now = T0;
 });
 
@@ -49,34 +43,18 @@ interface Team {
 }
 
 async function setup(overrides: Record<string, unknown> = {}, dataDir?: string): Promise<Team> {
-  server = await startTestServer(overrides, { clock, ...(dataDir && { dataDir }) });
-  const s = server;
-  const team = await createTeam(s, 'Escalation');
-  const ana = await createUser(s, {
-    email: 'ana@esc.test',
-    name: 'Ana',
-    role: 'rep',
-    teamId: team,
+  const t = await scope.start({
+    config: overrides,
+    clock,
+    ...(dataDir && { dataDir }),
+    teams: ['Escalation'],
+    users: {
+      ana: { role: 'rep', name: 'Ana', live: true },
+      ben: { role: 'rep', name: 'Ben', live: true },
+      lead: { role: 'lead', name: 'Lea Lead', live: true },
+    },
   });
-  const ben = await createUser(s, {
-    email: 'ben@esc.test',
-    name: 'Ben',
-    role: 'rep',
-    teamId: team,
-  });
-  const lead = await createUser(s, {
-    email: 'lea@esc.test',
-    name: 'Lea Lead',
-    role: 'lead',
-    teamId: team,
-  });
-  const live = {
-    ana: await LiveClient.connect(s.url, ana.token),
-    ben: await LiveClient.connect(s.url, ben.token),
-    lead: await LiveClient.connect(s.url, lead.token),
-  };
-  sockets.push(live.ana, live.ben, live.lead);
-  return { s, ana, ben, lead, apiKey: await createApiKey(s), live };
+  return { s: t.s, ...t.users, apiKey: t.apiKey, live: t.live };
 }
 
 async function events(s: TestServer, leadId: string) {
@@ -203,28 +181,20 @@ describe('SLA escalation ladder', () => {
       posted.body.lead.assignedTo === first.ana.id ? first.ana.email : first.ben.email;
     expect(await at(s, 3)).toBe(1); // the reminder ran before the restart
 
-    const dataDir = s.dataDir;
-    for (const c of sockets.splice(0)) c.close();
+    for (const c of Object.values(first.live)) c.close();
     await s.stop({ keepData: true });
-    server = undefined;
     now = T0 + 6 * MIN; // the team lead's step fell due while the server was down
 
-    server = await startTestServer({ server: { port } }, { clock, dataDir });
-    const again = server;
-    const holderLive = await LiveClient.connect(
-      again.url,
-      await login(again.url, holderEmail, PASSWORD),
-    );
-    sockets.push(holderLive);
+    const again = await scope.restart(s, { server: { port } }, { clock });
+    const holderLive = await scope.connect(again, {
+      token: await login(again.url, holderEmail, PASSWORD),
+    });
 
     // At start the server finds the overdue step and runs it on its own, once.
-    await expect
-      .poll(async () =>
-        (await events(again, leadId))
-          .filter((e) => e.type === 'escalation')
-          .map((e) => e.data['step']),
-      )
-      .toEqual(['remind_rep', 'alert_lead']);
+    await eventually(async () => {
+      const steps = (await events(again, leadId)).filter((e) => e.type === 'escalation');
+      expect(steps.map((e) => e.data['step'])).toEqual(['remind_rep', 'alert_lead']);
+    });
     expect(await again.handle.escalations.runDue(now)).toBe(0);
     // The reminder that ran before the restart was not sent again.
     expect(alertsOf(holderLive, leadId)).toEqual([]);

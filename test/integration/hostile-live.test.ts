@@ -4,13 +4,8 @@ import type { LiveServerMessage } from '../../src/shared/live-protocol';
 import { dbSnapshot } from '../helpers/db-snapshot';
 import { http } from '../helpers/http';
 import { LiveClient } from '../helpers/live-client';
-import {
-  createApiKey,
-  createTeam,
-  createUser,
-  startTestServer,
-  type TestServer,
-} from '../helpers/test-server';
+import { serverScope } from '../helpers/server-fixture';
+import { type TestServer } from '../helpers/test-server';
 
 /*
  * The hostile-input table for the live channel (issue 12, "Also"): upgrades that must be refused
@@ -25,16 +20,16 @@ let repToken: string;
 let apiKey: string;
 let live: LiveClient;
 
+const scope = serverScope('all');
 beforeAll(async () => {
-  s = await startTestServer();
-  const team = await createTeam(s, 'Hostile live');
-  repToken = (await createUser(s, { email: 'rep@hl.test', role: 'rep', teamId: team })).token;
-  apiKey = await createApiKey(s);
+  const t = await scope.start({ teams: ['Hostile live'], users: { rep: { role: 'rep' } } });
+  ({ s, apiKey } = t);
+  repToken = t.users.rep.token;
   live = await LiveClient.connect(s.url, repToken);
 });
-afterAll(async () => {
+afterAll(() => {
+  // The socket of the last row: a row that closes it connects a new one.
   live.close();
-  await s.stop();
 });
 
 interface Upgrade {

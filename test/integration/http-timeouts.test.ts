@@ -157,7 +157,9 @@ describe('HTTP timeouts (slow-loris)', () => {
       expect(slow.received).toMatch(/^HTTP\/1\.1 201 /);
 
       // Meanwhile the live socket sent nothing for longer than every deadline above (the slow
-      // requests of the tests before took seconds): it is still open, and answers.
+      // requests of the tests before took seconds): it is still open, and answers. This wait is
+      // the thing under test (an idle socket outlives the request deadline), not a wait for an
+      // event, so it stays a stretch of real time.
       await new Promise((resolve) => setTimeout(resolve, TIMEOUTS.requestSeconds * 1000 + 500));
       live.socket.send(JSON.stringify({ type: 'ping', id: 'still-there' }));
       await live.next((m) => m.type === 'pong' && m.id === 'still-there');

@@ -83,6 +83,8 @@ describe('per-key intake rate limit', () => {
       concurrency: 4,
       sleep: (ms) => {
         waits.push(ms);
+        // Really waited: the server's rate window is real time, and the retry must land after
+        // it (what Retry-After promised) to be accepted.
         return new Promise((resolve) => setTimeout(resolve, ms));
       },
     });

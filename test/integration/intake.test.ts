@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { http } from '../helpers/http';
-import { LiveClient } from '../helpers/live-client';
+import type { LiveClient } from '../helpers/live-client';
+import { serverScope } from '../helpers/server-fixture';
 import {
-  createApiKey,
-  createTeam,
-  createUser,
   hotLead,
   postLead,
-  startTestServer,
   type TestServer,
   type TestUser,
+  createApiKey,
 } from '../helpers/test-server';
 
 let s: TestServer;
@@ -17,16 +15,15 @@ let apiKey: string;
 let rep: TestUser;
 let live: LiveClient;
 
+const scope = serverScope('all');
 beforeAll(async () => {
-  s = await startTestServer();
-  const teamId = await createTeam(s, 'Intake');
-  rep = await createUser(s, { email: 'rep@intake.test', role: 'rep', teamId, capacity: 1000 });
-  apiKey = await createApiKey(s);
-  live = await LiveClient.connect(s.url, rep.token);
-});
-afterAll(async () => {
-  live.close();
-  await s.stop();
+  const t = await scope.start({
+    teams: ['Intake'],
+    users: { rep: { role: 'rep', capacity: 1000, live: true } },
+  });
+  ({ s, apiKey } = t);
+  rep = t.users.rep;
+  live = t.live.rep;
 });
 
 async function countLeads(): Promise<number> {

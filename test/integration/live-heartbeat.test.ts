@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/eventually';
 import { http } from '../helpers/http';
 import { LiveClient } from '../helpers/live-client';
 import { createTeam, createUser, startTestServer, type TestServer } from '../helpers/test-server';
@@ -18,14 +19,6 @@ async function onlineCount(): Promise<number> {
   return (await http<{ online: number }>('GET', `${s.url}/healthz`)).body.online;
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('live heartbeats', () => {
   it('drops a connection that stops answering pings, and the rep goes offline', async () => {
     const rep = await createUser(s, { email: 'quiet@beat.test', role: 'rep', teamId });
@@ -33,7 +26,7 @@ describe('live heartbeats', () => {
     expect(await onlineCount()).toBe(1);
     // A frozen client: the socket stays open but nothing is read, so no pong is sent.
     client.socket.pause();
-    await until(async () => (await onlineCount()) === 0);
+    await eventually(async () => (await onlineCount()) === 0, { timeout: 5000 });
     client.socket.terminate();
   });
 

@@ -2,18 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/shared/ids';
 import { CLIENT_CLOCK_AHEAD_MS, CLIENT_TIME_MAX_AGE_MS } from '../../src/shared/sync-protocol';
 import { http } from '../helpers/http';
-import { LiveClient } from '../helpers/live-client';
+import type { LiveClient } from '../helpers/live-client';
 import { PushClient } from '../helpers/sync-client';
-import {
-  createApiKey,
-  createTeam,
-  createUser,
-  hotLead,
-  postLead,
-  startTestServer,
-  type TestServer,
-  type TestUser,
-} from '../helpers/test-server';
+import { serverScope } from '../helpers/server-fixture';
+import { hotLead, postLead, type TestServer, type TestUser } from '../helpers/test-server';
 
 /*
  * Who may log what on a lead, and when the server believes it happened (issue 12, item 5), on a
@@ -29,12 +21,8 @@ const MIN = 60_000;
 let now = T0;
 const clock = () => now;
 
-let server: TestServer | undefined;
-const sockets: LiveClient[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.close();
-  await server?.stop();
-  server = undefined;
+const scope = serverScope();
+afterEach(() => {
   now = T0;
 });
 
@@ -48,33 +36,16 @@ interface Team {
 }
 
 async function setup(): Promise<Team> {
-  server = await startTestServer({}, { clock });
-  const s = server;
-  const team = await createTeam(s, 'Authority');
-  const ana = await createUser(s, {
-    email: 'ana@auth.test',
-    name: 'Ana',
-    role: 'rep',
-    teamId: team,
+  const t = await scope.start({
+    clock,
+    teams: ['Authority'],
+    users: {
+      ana: { role: 'rep', name: 'Ana', live: true },
+      ben: { role: 'rep', name: 'Ben', live: true },
+      lea: { role: 'lead', name: 'Lea' },
+    },
   });
-  const ben = await createUser(s, {
-    email: 'ben@auth.test',
-    name: 'Ben',
-    role: 'rep',
-    teamId: team,
-  });
-  const lea = await createUser(s, {
-    email: 'lea@auth.test',
-    name: 'Lea',
-    role: 'lead',
-    teamId: team,
-  });
-  const live = {
-    ana: await LiveClient.connect(s.url, ana.token),
-    ben: await LiveClient.connect(s.url, ben.token),
-  };
-  sockets.push(live.ana, live.ben);
-  return { s, ana, ben, lea, apiKey: await createApiKey(s), live };
+  return { s: t.s, ...t.users, apiKey: t.apiKey, live: t.live };
 }
 
 interface StoredLead {

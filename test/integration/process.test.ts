@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/eventually';
 import { http } from '../helpers/http';
 import {
   runServerExpectingFailure,
@@ -57,7 +58,7 @@ describe('the server process', () => {
         }
       }
     });
-    while (acknowledged.length < 300) await new Promise((r) => setTimeout(r, 5));
+    await eventually(() => acknowledged.length >= 300, { timeout: 60_000, interval: 5 });
     running.child.kill('SIGKILL');
     stop = true;
     await running.exited;

@@ -2,17 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/shared/ids';
 import type { Mutation } from '../../src/shared/sync-protocol';
 import { http } from '../helpers/http';
-import { LiveClient } from '../helpers/live-client';
+import type { LiveClient } from '../helpers/live-client';
 import { pullAll } from '../helpers/sync-client';
-import {
-  createApiKey,
-  createTeam,
-  createUser,
-  postLead,
-  startTestServer,
-  type TestServer,
-  type TestUser,
-} from '../helpers/test-server';
+import { serverScope } from '../helpers/server-fixture';
+import { postLead, type TestServer, type TestUser } from '../helpers/test-server';
 
 /*
  * Repeat inquiries on a real server, with a controllable clock: the same person asking again
@@ -25,12 +18,8 @@ const DAY = 24 * 3600_000;
 let now = T0;
 const clock = () => now;
 
-let server: TestServer | undefined;
-const sockets: LiveClient[] = [];
-afterEach(async () => {
-  for (const c of sockets.splice(0)) c.close();
-  await server?.stop();
-  server = undefined;
+const scope = serverScope();
+afterEach(() => {
   now = T0;
 });
 
@@ -42,18 +31,12 @@ interface World {
 }
 
 async function setup(): Promise<World> {
-  server = await startTestServer({}, { clock });
-  const s = server;
-  const team = await createTeam(s, 'Repeat');
-  const rep = await createUser(s, {
-    email: 'rex@repeat.test',
-    name: 'Rex',
-    role: 'rep',
-    teamId: team,
+  const t = await scope.start({
+    clock,
+    teams: ['Repeat'],
+    users: { rex: { role: 'rep', name: 'Rex', live: true } },
   });
-  const live = await LiveClient.connect(s.url, rep.token);
-  sockets.push(live);
-  return { s, rep, apiKey: await createApiKey(s), live };
+  return { s: t.s, rep: t.users.rex, apiKey: t.apiKey, live: t.live.rex };
 }
 
 function ada(extra: Record<string, unknown> = {}) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/shared/ids';
 import type { Mutation, PushResponse } from '../../src/shared/sync-protocol';
+import { eventually } from '../helpers/eventually';
 import { http } from '../helpers/http';
 import { LiveClient } from '../helpers/live-client';
 import { spawnServer, type ServerProcess } from '../helpers/server-process';
@@ -92,6 +93,7 @@ describe('sync push through a server kill -9', () => {
           acknowledged = res.body.lastMutationId;
         } catch {
           failures += 1;
+          // The client's own pause before a retry (a backoff), not a wait in the test.
           await new Promise((r) => setTimeout(r, 20));
         }
       }
@@ -99,7 +101,7 @@ describe('sync push through a server kill -9', () => {
 
     let killed = false;
     const pushing = pushAll(() => killed);
-    while (acknowledged < 120) await new Promise((r) => setTimeout(r, 2));
+    await eventually(() => acknowledged >= 120, { timeout: 60_000, interval: 2 });
     running.child.kill('SIGKILL');
     killed = true;
     await running.exited;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/shared/ids';
 import type { Lead } from '../../src/shared/lead';
 import {
@@ -10,17 +10,9 @@ import {
   type PushResponse,
 } from '../../src/shared/sync-protocol';
 import { http } from '../helpers/http';
-import { LiveClient } from '../helpers/live-client';
-import {
-  createApiKey,
-  createTeam,
-  createUser,
-  hotLead,
-  postLead,
-  startTestServer,
-  type TestServer,
-  type TestUser,
-} from '../helpers/test-server';
+import type { LiveClient } from '../helpers/live-client';
+import { serverScope } from '../helpers/server-fixture';
+import { hotLead, postLead, type TestServer, type TestUser } from '../helpers/test-server';
 
 /*
  * The server side of the sync protocol, against a real server on a real port and SQLite file.
@@ -37,20 +29,20 @@ let liveA: LiveClient;
 let liveB: LiveClient;
 let apiKey: string;
 
+const scope = serverScope('all');
 beforeAll(async () => {
-  s = await startTestServer({}, { clock: () => now });
-  const team = await createTeam(s, 'Sync');
-  repA = await createUser(s, { email: 'a@sync.test', role: 'rep', teamId: team, name: 'Ana' });
-  repB = await createUser(s, { email: 'b@sync.test', role: 'rep', teamId: team, name: 'Ben' });
-  teamLead = await createUser(s, { email: 'lead@sync.test', role: 'lead', teamId: team });
-  liveA = await LiveClient.connect(s.url, repA.token);
-  liveB = await LiveClient.connect(s.url, repB.token);
-  apiKey = await createApiKey(s);
-});
-afterAll(async () => {
-  liveA.close();
-  liveB.close();
-  await s.stop();
+  const t = await scope.start({
+    clock: () => now,
+    teams: ['Sync'],
+    users: {
+      a: { role: 'rep', name: 'Ana', live: true },
+      b: { role: 'rep', name: 'Ben', live: true },
+      lead: { role: 'lead' },
+    },
+  });
+  ({ s, apiKey } = t);
+  ({ a: repA, b: repB, lead: teamLead } = t.users);
+  ({ a: liveA, b: liveB } = t.live);
 });
 
 /** Posts hot leads until one lands with `rep` (routing alternates between the two reps). */

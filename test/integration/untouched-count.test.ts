@@ -1,18 +1,11 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/shared/ids';
 import { http } from '../helpers/http';
 import { PushClient } from '../helpers/sync-client';
-import {
-  createApiKey,
-  createTeam,
-  createUser,
-  hotLead,
-  postLead,
-  startTestServer,
-  type TestServer,
-} from '../helpers/test-server';
+import { serverScope } from '../helpers/server-fixture';
+import { hotLead, postLead, type TestServer } from '../helpers/test-server';
 
 /*
  * The capacity check reads each rep's untouched count from `rep_untouched`, which triggers on
@@ -21,11 +14,7 @@ import {
  * must equal the real one, and capacity must still hold.
  */
 
-let s: TestServer | undefined;
-afterEach(async () => {
-  await s?.stop();
-  s = undefined;
-});
+const scope = serverScope();
 
 function counts(server: TestServer): {
   kept: Record<string, number>;
@@ -53,23 +42,17 @@ function counts(server: TestServer): {
 
 describe('each rep’s untouched count, kept by the database', () => {
   it('equals the real count through intake, outcomes, reassignment, release and capacity', async () => {
-    s = await startTestServer({ routing: { requireOnline: false } });
-    const server = s;
-    const teamId = await createTeam(server, 'Counted');
-    const ana = await createUser(server, {
-      email: 'ana@count.test',
-      role: 'rep',
-      teamId,
-      capacity: 4,
+    const t = await scope.start({
+      config: { routing: { requireOnline: false } },
+      teams: ['Counted'],
+      users: {
+        ana: { role: 'rep', capacity: 4 },
+        ben: { role: 'rep', capacity: 4 },
+        lea: { role: 'lead' },
+      },
     });
-    const ben = await createUser(server, {
-      email: 'ben@count.test',
-      role: 'rep',
-      teamId,
-      capacity: 4,
-    });
-    const lea = await createUser(server, { email: 'lea@count.test', role: 'lead', teamId });
-    const apiKey = await createApiKey(server);
+    const { s: server, apiKey } = t;
+    const { ana, ben, lea } = t.users;
     const check = () => {
       const { kept, real } = counts(server);
       expect(kept).toEqual(real);

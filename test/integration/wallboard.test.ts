@@ -175,7 +175,7 @@ describe('the wallboard page', () => {
     const s = server;
     const teamId = await createTeam(s, 'Floor');
     const rep = await createUser(s, { email: 'rep@floor.test', role: 'rep', teamId });
-    await createUser(s, { email: 'lead@floor.test', role: 'lead', teamId });
+    const teamLead = await createUser(s, { email: 'lead@floor.test', role: 'lead', teamId });
     for (const [email, role] of [
       ['rep@floor.test', 'rep'],
       ['lead@floor.test', 'lead'],
@@ -188,8 +188,12 @@ describe('the wallboard page', () => {
     }
     const live = await LiveClient.connect(s.url, rep.token, 'protocol');
     closers.push(() => live.close());
+    // The team lead, on the same server, does get the board: the rep's silence is a refusal.
+    const lead = await LiveClient.connect(s.url, teamLead.token, 'protocol');
+    closers.push(() => lead.close());
+    await lead.next((m) => parseBoardMessage(m) !== null);
     await s.handle.board.settled();
-    await new Promise((r) => setTimeout(r, 50));
+    await live.roundTrip();
     expect(live.messages.filter((m) => parseBoardMessage(m) !== null)).toEqual([]);
     // And the board's reads refuse the rep.
     const charts = await http('GET', `${s.url}/api/v1/teams/${teamId}/board/charts`, {

@@ -7,6 +7,7 @@ import type {
   TeamFigures,
 } from '../../src/shared/board-protocol';
 import type { BoardState } from '../../src/shared/board-view';
+import { eventually } from '../helpers/eventually';
 
 /*
  * The app's boards: board messages folded per team, a gap answered with one resync (not a loop),
@@ -100,7 +101,7 @@ describe('the app’s boards', () => {
         },
       ]),
     });
-    await vi.waitFor(() => expect(k.state().leads['l1']?.name).toBe('Lead l1'));
+    await eventually(() => expect(k.state().leads['l1']?.name).toBe('Lead l1'));
     const state = k.state();
     expect(state.role).toBe('lead');
     expect(state.boards).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/main/client/backoff';
 import { ToastBatcher, type Toast } from '../../src/main/client/notifier';
+import { ManualTimers } from '../helpers/manual-timers';
 import { overlay, type PendingMutation } from '../../src/main/client/overlay';
 import { ClientCommandSchema } from '../../src/shared/client-api';
 import type { Lead } from '../../src/shared/lead';
@@ -136,15 +137,16 @@ describe('backoff with full jitter', () => {
 });
 
 describe('toasts', () => {
-  it('one toast per lead, and a burst collapses into one summary', async () => {
+  it('one toast per lead, and a burst collapses into one summary when the window ends', () => {
     const shown: Toast[] = [];
     const reports: unknown[] = [];
-    let now = 0;
+    const timers = new ManualTimers();
     const batcher = new ToastBatcher(
       { show: (t) => (shown.push(t), Promise.resolve()) },
       (r) => reports.push(r),
       50,
-      () => now,
+      timers.clock,
+      timers,
     );
     batcher.add([LEAD]);
     expect(shown).toEqual([
@@ -154,27 +156,60 @@ describe('toasts', () => {
         leadId: LEAD.id,
       },
     ]);
-    now = 10;
+    timers.advance(10);
     batcher.add([{ ...LEAD, id: 'b', name: 'Grace' }]);
     batcher.add([{ ...LEAD, id: 'c', name: 'Alan', tier: 'warm' }]);
+    expect(timers.scheduled).toBe(1); // one flush for the burst, not one per lead
+    timers.advance(39); // 49 ms after the first toast: still inside its window
     expect(shown).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 80));
+    timers.advance(1);
     expect(shown[1]).toEqual({ title: '2 new leads', body: '1 hot: Grace' });
     expect(reports).toEqual([
       { leadIds: [LEAD.id], summary: false },
       { leadIds: ['b', 'c'], summary: true },
     ]);
+    expect(timers.scheduled).toBe(0);
+  });
+
+  it('stop drops what is held and its timer; a withdrawn lead is never toasted', () => {
+    const shown: Toast[] = [];
+    const timers = new ManualTimers();
+    const batcher = new ToastBatcher(
+      { show: (t) => (shown.push(t), Promise.resolve()) },
+      () => undefined,
+      50,
+      timers.clock,
+      timers,
+    );
+    batcher.add([LEAD]);
+    batcher.add([
+      { ...LEAD, id: 'b', name: 'Grace' },
+      { ...LEAD, id: 'c', name: 'Alan' },
+    ]);
+    batcher.withdraw('b');
+    timers.advance(50);
+    expect(shown.map((t) => t.title)).toEqual(['Hot lead: Ada Byron', 'Hot lead: Alan']);
+    batcher.add([
+      { ...LEAD, id: 'd' },
+      { ...LEAD, id: 'e' },
+    ]);
+    batcher.stop();
+    expect(timers.scheduled).toBe(0);
+    timers.advance(1000);
+    expect(shown).toHaveLength(2);
   });
 
   it('a failing notifier is reported, never thrown', async () => {
-    const reports: unknown[] = [];
-    const batcher = new ToastBatcher(
-      { show: () => Promise.reject(new Error('no notification daemon')) },
-      (r) => reports.push(r),
-    );
-    batcher.add([LEAD]);
-    await new Promise((r) => setTimeout(r, 10));
-    expect(reports).toContainEqual({ error: 'no notification daemon' });
+    const failed = new Promise<unknown>((resolve) => {
+      const batcher = new ToastBatcher(
+        { show: () => Promise.reject(new Error('no notification daemon')) },
+        (r) => {
+          if ('error' in r) resolve(r);
+        },
+      );
+      expect(() => batcher.add([LEAD])).not.toThrow();
+    });
+    expect(await failed).toEqual({ error: 'no notification daemon' });
   });
 });
 

@@ -3,6 +3,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
+import { eventually } from '../helpers/eventually';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 
 /*
@@ -72,7 +73,7 @@ describe('pass', () => {
     expect(stats.accepted).toBe(2);
     expect(stats.bytesUp).toBeGreaterThan(0);
     expect(stats.bytesDown).toBeGreaterThan(BIG.length);
-    expect(stats.resets).toBe(0);
+    expect(stats).toMatchObject({ resets: 0, delayed: 0, lostFins: 0, stranded: 0, cuts: 0 });
   });
 
   it('forwards a WebSocket upgrade and its frames', async () => {
@@ -93,6 +94,7 @@ describe('delay', () => {
     expect(res.status).toBe(200);
     // The request is held 120 ms on the way up, the response 120 ms on the way down.
     expect(elapsed).toBeGreaterThanOrEqual(240);
+    expect(httpProxy.stats().delayed).toBeGreaterThanOrEqual(2);
   });
 
   it('keeps the order of chunks even with jitter', async () => {
@@ -105,8 +107,9 @@ describe('delay', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     const all = sent.join('');
-    await waitFor(() => raw.received().length >= all.length);
+    await eventually(() => raw.received().length >= all.length);
     expect(raw.received()).toBe(all);
+    expect(echoProxy.stats().delayed).toBeGreaterThanOrEqual(2); // at least one chunk each way
     raw.socket.destroy();
   });
 });
@@ -124,7 +127,7 @@ describe('reset', () => {
   it('resets new and live connections (ECONNRESET)', async () => {
     const live = await connectRaw(echoProxy.port);
     live.socket.write('before');
-    await waitFor(() => live.received() === 'before');
+    await eventually(() => live.received() === 'before');
     await echoProxy.setMode({ kind: 'reset' });
     expect(await live.outcome).toBe('ECONNRESET');
 
@@ -136,6 +139,7 @@ describe('reset', () => {
   it('gives an HTTP client ECONNRESET', async () => {
     await httpProxy.setMode({ kind: 'reset' });
     await expect(request(httpProxy.url)).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(httpProxy.stats()).toMatchObject({ accepted: 1, resets: 1 });
   });
 });
 
@@ -145,24 +149,28 @@ describe('refuse', () => {
     const live = await connectRaw(port);
     await echoProxy.setMode({ kind: 'refuse' });
     expect(await connectOutcome(port)).toBe('ECONNREFUSED');
+    // The refused connect never reached the proxy: only the live one was ever accepted.
+    expect(echoProxy.stats()).toMatchObject({ refusals: 1, accepted: 1 });
     // A closed listener does not touch established connections.
     live.socket.write('still here');
-    await waitFor(() => live.received() === 'still here');
+    await eventually(() => live.received() === 'still here');
     live.socket.destroy();
 
     await echoProxy.setMode({ kind: 'pass' });
     expect(echoProxy.port).toBe(port);
     const again = await connectRaw(port);
     again.socket.write('back');
-    await waitFor(() => again.received() === 'back');
+    await eventually(() => again.received() === 'back');
     again.socket.destroy();
   });
 
   it('serves HTTP again after refusing it', async () => {
     await httpProxy.setMode({ kind: 'refuse' });
     await expect(request(httpProxy.url)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(httpProxy.stats()).toMatchObject({ refusals: 1, accepted: 0 });
     await httpProxy.setMode({ kind: 'pass' });
     expect((await request(httpProxy.url)).status).toBe(200);
+    expect(httpProxy.stats().accepted).toBe(1);
   });
 });
 
@@ -170,15 +178,21 @@ describe('halfOpen', () => {
   it('closes the server side and leaves the client hanging, live or new', async () => {
     const live = await connectRaw(echoProxy.port);
     live.socket.write('hi');
-    await waitFor(() => live.received() === 'hi');
+    await eventually(() => live.received() === 'hi');
     await echoProxy.setMode({ kind: 'halfOpen' });
-    await waitFor(async () => (await connectionsOf(echoServer)) === 0);
+    await eventually(async () => (await connectionsOf(echoServer)) === 0);
 
     const fresh = await connectRaw(echoProxy.port);
     live.socket.write('anyone?');
     fresh.socket.write('anyone?');
     live.socket.end(); // even a FIN from the client gets no answer
-    await sleep(300);
+    // Both writes and the FIN reached the proxy and went no further: from here on nothing can
+    // answer them, so the checks below need no window of time.
+    await eventually(() => {
+      const stats = echoProxy.stats();
+      return stats.swallowedUp === 2 * 'anyone?'.length && stats.lostFins === 1;
+    });
+    expect(echoProxy.stats().stranded).toBe(2); // the live one cut off, the fresh one never dialled
     for (const raw of [live, fresh]) {
       expect(raw.received()).toBe(raw === live ? 'hi' : '');
       expect(raw.events).toEqual([]);
@@ -194,6 +208,8 @@ describe('halfOpen', () => {
     await httpProxy.setMode({ kind: 'halfOpen' });
     await expect(request(httpProxy.url, { timeoutMs: 200 })).rejects.toThrow('client timeout');
     expect(httpRequests).toBe(0);
+    expect(httpProxy.stats()).toMatchObject({ stranded: 1, bytesUp: 0 });
+    expect(httpProxy.stats().swallowedUp).toBeGreaterThan(0);
   });
 });
 
@@ -206,11 +222,13 @@ describe('cutAfterBytes', () => {
     expect(raw.received()).toHaveLength(300);
     expect(raw.received()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(raw.events).toContain('end'); // a clean but early FIN, not a reset
+    expect(httpProxy.stats()).toMatchObject({ cuts: 1, bytesDown: 300 });
   });
 
   it('makes an HTTP client see a response lost midway', async () => {
     await httpProxy.setMode({ kind: 'cutAfterBytes', bytes: 300, direction: 'down' });
     await expect(request(httpProxy.url, { path: '/big' })).rejects.toThrow();
+    expect(httpProxy.stats().cuts).toBe(1);
   });
 
   it('cuts a request going up', async () => {
@@ -218,9 +236,9 @@ describe('cutAfterBytes', () => {
     const raw = await connectRaw(echoProxy.port);
     raw.socket.write('hello world');
     await raw.outcome;
-    await waitFor(() => echoReceived[0] === 'hello');
+    await eventually(() => echoReceived[0] === 'hello');
     expect(raw.received()).toBe(''); // the connection was gone before the echo came back
-    expect(echoProxy.stats().swallowedUp).toBe(' world'.length);
+    expect(echoProxy.stats()).toMatchObject({ swallowedUp: ' world'.length, cuts: 1 });
   });
 });
 
@@ -236,7 +254,7 @@ describe('resetAll', () => {
 
       expect(httpProxy.resetAll()).toBe(1);
       expect(await closed).toBe(true); // closed with an error: the RST
-      await waitFor(async () => (await connectionsOf(httpServer)) === 0);
+      await eventually(async () => (await connectionsOf(httpServer)) === 0);
       expect(httpProxy.stats().resets).toBe(1);
 
       expect((await request(httpProxy.url, { agent })).status).toBe(200);
@@ -250,8 +268,9 @@ describe('resetAll', () => {
     const ws = await openWebSocket(httpProxy.url);
     const closed = new Promise<number>((resolve) => ws.once('close', resolve));
     ws.on('error', () => undefined);
-    httpProxy.resetAll();
+    expect(httpProxy.resetAll()).toBe(1);
     expect(await closed).toBe(1006);
+    expect(httpProxy.stats().resets).toBe(1);
   });
 });
 
@@ -270,22 +289,24 @@ describe('close', () => {
     await proxy.setMode({ kind: 'pass' });
     const live = await connectRaw(proxy.port);
     live.socket.write('one');
-    await waitFor(() => live.received() === 'one');
+    await eventually(() => live.received() === 'one');
     await proxy.setMode({ kind: 'delay', ms: 10_000 });
     live.socket.write('never delivered');
-    await waitFor(() => (resourceCounts().Timeout ?? 0) >= 1);
+    await eventually(() => (resourceCounts().Timeout ?? 0) >= 1);
     expect(proxy.stats().active).toBe(2);
 
     await proxy.close();
     await proxy.close(); // idempotent
     expect(proxy.stats().active).toBe(0);
     await Promise.all([live.outcome, hanging.outcome]);
-    await waitFor(async () => (await connectionsOf(echoServer)) === 0);
+    await eventually(async () => (await connectionsOf(echoServer)) === 0);
     expect(await connectOutcome(proxy.port)).toBe('ECONNREFUSED');
     await expect(proxy.setMode({ kind: 'pass' })).rejects.toThrow('closed');
     // All that is left are the two test servers: no socket, no timer. (A closed listener's
     // handle is released a loop turn after its 'close', hence the wait.)
-    await waitFor(() => JSON.stringify(resourceCounts()) === JSON.stringify({ TCPServerWrap: 2 }));
+    await eventually(
+      () => JSON.stringify(resourceCounts()) === JSON.stringify({ TCPServerWrap: 2 }),
+    );
   });
 });
 
@@ -418,17 +439,4 @@ function resourceCounts(): Record<string, number> {
     if (/TCP|Timeout/.test(type)) counts[type] = (counts[type] ?? 0) + 1;
   }
   return counts;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls until `condition` holds; the deadline only turns a hang into a readable failure. */
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 3000) {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
 }

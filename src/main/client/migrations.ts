@@ -90,7 +90,8 @@ const m0003_history: Migration = {
   },
 };
 
-const MIGRATIONS: Readonly<Record<string, Migration>> = {
+/** In order; exported for the migration tests (test/unit/migrations.test.ts). */
+export const LOCAL_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001_initial,
   '0002_outbox_acked': m0002_outbox_acked,
   '0003_history': m0003_history,
@@ -98,7 +99,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
 
 class Provider implements MigrationProvider {
   getMigrations(): Promise<Record<string, Migration>> {
-    return Promise.resolve({ ...MIGRATIONS });
+    return Promise.resolve({ ...LOCAL_MIGRATIONS });
   }
 }
 

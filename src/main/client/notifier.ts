@@ -75,6 +75,19 @@ export class NodeNotifier implements Notifier {
   }
 }
 
+/** A one-shot timer: injectable so a test moves the toast window by hand instead of sleeping. */
+export interface Timers {
+  /** Runs `fn` once after `ms`; the returned function cancels it. */
+  after(ms: number, fn: () => void): () => void;
+}
+
+export const REAL_TIMERS: Timers = {
+  after(ms, fn) {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
 /**
  * One toast per lead; leads that arrive within `windowMs` of a toast are collapsed into one
  * summary toast when the window ends, so a burst of 30 leads is one notification, not 30.
@@ -82,7 +95,8 @@ export class NodeNotifier implements Notifier {
 export class ToastBatcher {
   private lastShownAt = Number.NEGATIVE_INFINITY;
   private held: Lead[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  /** Cancels the pending end-of-window flush; null when none is pending. */
+  private cancelFlush: (() => void) | null = null;
 
   constructor(
     private readonly notifier: Notifier,
@@ -91,6 +105,7 @@ export class ToastBatcher {
     ) => void,
     private readonly windowMs = 2000,
     private readonly clock: () => number = Date.now,
+    private readonly timers: Timers = REAL_TIMERS,
   ) {}
 
   add(leads: readonly Lead[]): void {
@@ -102,24 +117,24 @@ export class ToastBatcher {
       return;
     }
     this.held.push(...leads);
-    this.timer ??= setTimeout(
-      () => this.flush(),
+    this.cancelFlush ??= this.timers.after(
       Math.max(0, this.lastShownAt + this.windowMs - now),
+      () => this.flush(),
     );
   }
 
   /** Sends what is held now (on shutdown, or when the window ends). */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelFlush?.();
+    this.cancelFlush = null;
     const held = this.held;
     this.held = [];
     if (held.length > 0) this.send(held);
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelFlush?.();
+    this.cancelFlush = null;
     this.held = [];
   }
 
