@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { eventually } from '../../helpers/eventually';
 import { openExternalSafely, safeExternalUrl } from '../../../src/shared/external-links';
 
 beforeEach(() => {
@@ -112,7 +113,7 @@ describe('openExternalSafely when the operating system fails', () => {
   it('catches a rejected promise from open', async () => {
     const open = vi.fn(() => Promise.reject(new Error('no handler for tel:')));
     expect(openExternalSafely('tel:+15555550100', open)).toBe(true);
-    await vi.waitFor(() => {
+    await eventually(() => {
       expect(console.error).toHaveBeenCalled();
     });
   });

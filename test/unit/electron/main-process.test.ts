@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { eventually } from '../../helpers/eventually';
 import { HOST_PROTOCOL_VERSION } from '../../../src/main/host/host-protocol';
 import type { InvokeEventLike } from '../../../src/main/shell/ipc';
 import { type AppSettings, DEFAULT_APP_SETTINGS } from '../../../src/shared/app-api';
@@ -545,7 +546,7 @@ describe('the main process and the app-service host', () => {
       user: { id: 'u', email: 'e', name: 'n' },
     };
     host().emit('message', { kind: 'secret.save', id: 1, session });
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(host().posted).toContainEqual({
         kind: 'secret.reply',
         id: 1,
@@ -553,7 +554,7 @@ describe('the main process and the app-service host', () => {
       }),
     );
     host().emit('message', { kind: 'secret.load', id: 2 });
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(host().posted).toContainEqual({
         kind: 'secret.reply',
         id: 2,
@@ -571,12 +572,12 @@ describe('the main process and the app-service host', () => {
       id: 4,
       toast: { title: 'Hot lead: Ada', body: 'Acme', leadId: 'lead-7', silent: true },
     });
-    await vi.waitFor(() => expect(fake.FakeNotification.created).toHaveLength(1));
+    await eventually(() => expect(fake.FakeNotification.created).toHaveLength(1));
     const [notification] = fake.FakeNotification.created;
     expect(notification?.options).toEqual({ title: 'Hot lead: Ada', body: 'Acme', silent: true });
     expect(notification?.show).toHaveBeenCalled();
     notification?.emit('show');
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(host().posted).toContainEqual({ kind: 'toast.reply', id: 4, outcome: { ok: true } }),
     );
     window.minimized = true;
@@ -620,7 +621,7 @@ describe('the main process and the app-service host', () => {
     expect(host().posted.at(-1)).toEqual({ kind: 'close' });
     expect(fake.app.quit).not.toHaveBeenCalled();
     host().emit('message', { kind: 'closed' });
-    await vi.waitFor(() => expect(fake.app.quit).toHaveBeenCalledTimes(1));
+    await eventually(() => expect(fake.app.quit).toHaveBeenCalledTimes(1));
     expect(host().kill).toHaveBeenCalled();
     expect(fake.FakeTray.created[0]?.destroy).toHaveBeenCalled();
     // The second will-quit (from that app.quit) goes through.
