@@ -1,5 +1,6 @@
+// This file runs on vitest's fake timers: vi.waitFor advances them while it polls, where
+// eventually() (real timers) would wait forever.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { eventually } from '../../helpers/eventually';
 import { AppHostClient, type AppHostClientOptions } from '../../../src/main/shell/app-host-client';
 import {
   HOST_PROTOCOL_VERSION,
@@ -182,7 +183,7 @@ describe('AppHostClient', () => {
     current().reply({ kind: 'toast', id: 9, toast: { title: 'Hot lead: Ana', body: 'Acme' } });
     current().reply({ kind: 'link.open', url: 'javascript:alert(1)' });
     current().reply({ kind: 'link.open', url: 'mailto:ana@example.com' });
-    await eventually(() => expect(current().sent.filter((m) => m.kind !== 'init')).toHaveLength(3));
+    await vi.waitFor(() => expect(current().sent.filter((m) => m.kind !== 'init')).toHaveLength(3));
     expect(await secrets.load()).toEqual(session);
     expect(current().sent).toContainEqual({
       kind: 'secret.reply',
@@ -210,7 +211,7 @@ describe('AppHostClient', () => {
     });
     current().reply({ kind: 'toast', id: 1, toast: { title: 't', body: 'b' } });
     current().reply({ kind: 'secret.load', id: 2 });
-    await eventually(() => expect(current().sent).toHaveLength(3));
+    await vi.waitFor(() => expect(current().sent).toHaveLength(3));
     expect(current().sent).toContainEqual({
       kind: 'toast.reply',
       id: 1,
