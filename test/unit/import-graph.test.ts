@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /*
- * The sync-server's layers, checked from its import statements (docs/architecture.md, "Server
+ * Import cycles in the app (below) and the sync-server's layers, checked from its import statements (docs/architecture.md, "Server
  * layers"): no import cycle between files, none between folders, and every import points down
  * or across, never up: db < repos < domain and ports < features < http and cli < demo < the
  * process files (main.ts, server.ts). Type-only imports count: a file that needs another's
@@ -230,6 +230,42 @@ describe('the sync-server import graph', () => {
     const cycles = findCycles(folders);
     expect(cycles, `folder import cycles:\n${describeCycles(cycles)}`).toEqual([]);
     expect(upward, `imports into a higher layer:\n${upward.join('\n')}`).toEqual([]);
+  });
+});
+
+/** Every .ts/.tsx file under `dir`, relative to the repository, with what it imports there. */
+function appGraph(dir: string): Map<string, Set<string>> {
+  const list = (d: string): string[] =>
+    readdirSync(d).flatMap((name) => {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) return list(path);
+      return /\.tsx?$/.test(path) && !path.endsWith('.d.ts') ? [path] : [];
+    });
+  const files = new Map<string, Set<string>>();
+  for (const file of list(dir)) {
+    const targets = new Set<string>();
+    for (const spec of importSpecifiers(readFileSync(file, 'utf8'))) {
+      const base = resolve(dirname(file), spec.replace(/\.js$/, ''));
+      const target = [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find(
+        (c) => /\.tsx?$/.test(c) && existsSync(c),
+      );
+      if (target?.startsWith(dir + sep)) targets.add(rel(target, ROOT));
+    }
+    files.set(rel(file, ROOT), targets);
+  }
+  return files;
+}
+
+describe('the app import graph (src/: shell, host, client core, preload, renderer, shared)', () => {
+  const graph = appGraph(join(ROOT, 'src'));
+
+  it('reads the app', () => {
+    expect(graph.size).toBeGreaterThan(150);
+  });
+
+  it('has no import cycle between files', () => {
+    const cycles = findCycles(graph);
+    expect(cycles, `file import cycles:\n${describeCycles(cycles)}`).toEqual([]);
   });
 });
 
