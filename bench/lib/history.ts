@@ -54,16 +54,17 @@ export function seedHistory(file: string, plan: HistoryPlan): HistoryCounts {
   const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF'); // a bench fixture: rebuilt if the machine dies mid-seed
+  // One statement for every lead: what differs between a worked and an untouched one is bound.
   const insertLead = db.prepare(`insert into leads (id, source, external_id, name, email, phone,
       company, title, country, region, timezone, message, signals, fields, score, tier,
       score_reasons, status, team_id, routing_rule, assigned_to, assigned_at, received_at,
       first_touch_at, created_at, updated_at, seen_at, attempts, last_attempt_at,
       last_disposition, callback_at, email_key, phone_key, inquiries, last_inquiry_at,
       next_attempt_at, close_reason, offered_at, offer_expires_at)
-    values (@id, 'web_form', null, @name, @email, @phone, 'Acme Corp', 'VP Sales', 'US', 'CA',
+    values (@id, 'web_form', null, @name, @email, null, 'Acme Corp', 'VP Sales', 'US', 'CA',
       'America/Los_Angeles', null, '[{"type":"demo_request"}]', '{}', 80, 'hot', '[]', @status,
-      @teamId, null, @repId, @receivedAt, @receivedAt, @touchedAt, @receivedAt, @touchedAt,
-      @receivedAt, 1, @touchedAt, @disposition, null, @email, @phoneKey, 1, @receivedAt,
+      @teamId, null, @repId, @receivedAt, @receivedAt, @touchedAt, @receivedAt, @updatedAt,
+      @seenAt, @attempts, @touchedAt, @disposition, null, @email, null, 1, @receivedAt,
       @nextAttemptAt, @closeReason, null, null)`);
   const insertEvent = db.prepare(`insert into lead_events (id, lead_id, type, at, actor_id, data)
     values (?, ?, ?, ?, ?, ?)`);
@@ -71,52 +72,21 @@ export function seedHistory(file: string, plan: HistoryPlan): HistoryCounts {
       note, callback_at, occurred_at, client_occurred_at, recorded_at, reason_code)
     values (?, ?, ?, ?, null, null, ?, ?, ?, null)`);
   const insertDeadline = db.prepare(`insert into lead_deadlines (id, lead_id, kind, user_id,
-      due_at, done_at, result) values (?, ?, ?, ?, ?, ?, 'skipped: touched')`);
+      due_at, done_at, result) values (?, ?, ?, ?, ?, ?, ?)`);
   const insertChange = db.prepare(`insert into lead_changes (lead_id, user_id, kind, reason, at)
     values (?, ?, 'upsert', null, ?)`);
 
   const days = plan.days ?? 365;
   const total = plan.closed + plan.open;
   const counts = { leads: 0, events: 0, outcomes: 0, deadlines: 0, changes: 0 };
-  const writeOne = (n: number): void => {
-    const open = n >= plan.closed;
-    // Every 1/share-th open lead is untouched (spread evenly, so each rep holds some).
-    const share = plan.untouchedShare ?? 0;
-    const untouched =
-      open &&
-      share > 0 &&
-      Math.floor((n - plan.closed + 1) * share) > Math.floor((n - plan.closed) * share);
-    const end = open ? plan.now : plan.now - (plan.closedUntilDaysAgo ?? 0) * DAY;
-    const span = open ? 14 * DAY : (days - (plan.closedUntilDaysAgo ?? 0)) * DAY;
-    // Spread evenly, oldest first, so the rowid order is roughly time order as in a real file.
-    const index = open ? n - plan.closed : n;
-    const count = open ? plan.open : plan.closed;
-    const receivedAt = Math.floor(end - span + (span * (index + 0.5)) / count) - 10 * MINUTE;
-    const touchedAt = receivedAt + 3 * MINUTE;
-    const repId = plan.repIds[n % plan.repIds.length] ?? '';
-    const id = uuidv7();
-    const disposition = open ? 'no_answer' : n % 5 === 0 ? 'qualified' : 'not_interested';
-    if (untouched) {
-      writeUntouched(id, n, repId, receivedAt);
-      return;
-    }
-    const email = `history${n}@acme-history.example`;
-    insertLead.run({
-      id,
-      name: `History Lead ${n}`,
-      email,
-      phone: null,
-      phoneKey: null,
-      status: open ? 'working' : n % 5 === 0 ? 'won' : 'closed',
-      teamId: plan.teamId,
-      repId,
-      receivedAt,
-      touchedAt,
-      disposition,
-      nextAttemptAt: open ? plan.now + (n % 48) * 30 * MINUTE : null,
-      closeReason: open || n % 5 === 0 ? null : 'not_interested',
-    });
-    const outcomeId = uuidv7();
+
+  /** What intake and the router leave: the lead received and assigned, its SLA steps, the sync row. */
+  const writeArrival = (
+    id: string,
+    repId: string,
+    receivedAt: number,
+    steps: (kind: string, dueAt: number) => readonly [doneAt: number, result: string],
+  ): void => {
     insertEvent.run(
       uuidv7(),
       id,
@@ -133,6 +103,80 @@ export function seedHistory(file: string, plan: HistoryPlan): HistoryCounts {
       null,
       JSON.stringify({ to: repId, reason: 'history', rule: null, eligible: [], skipped: [] }),
     );
+    for (const [kind, after] of [
+      ['remind_rep', 3 * MINUTE],
+      ['alert_lead', 5 * MINUTE],
+      ['reassign', 10 * MINUTE],
+    ] as const) {
+      const [doneAt, result] = steps(kind, receivedAt + after);
+      insertDeadline.run(uuidv7(), id, kind, repId, receivedAt + after, doneAt, result);
+    }
+    insertChange.run(id, repId, receivedAt);
+    counts.leads += 1;
+    counts.events += 2;
+    counts.deadlines += 3;
+    counts.changes += 1;
+  };
+
+  const writeOne = (n: number): void => {
+    const open = n >= plan.closed;
+    // Every 1/share-th open lead is untouched (spread evenly, so each rep holds some).
+    const share = plan.untouchedShare ?? 0;
+    const untouched =
+      open &&
+      share > 0 &&
+      Math.floor((n - plan.closed + 1) * share) > Math.floor((n - plan.closed) * share);
+    const end = open ? plan.now : plan.now - (plan.closedUntilDaysAgo ?? 0) * DAY;
+    const span = open ? 14 * DAY : (days - (plan.closedUntilDaysAgo ?? 0)) * DAY;
+    // Spread evenly, oldest first, so the rowid order is roughly time order as in a real file.
+    const index = open ? n - plan.closed : n;
+    const count = open ? plan.open : plan.closed;
+    const receivedAt = Math.floor(end - span + (span * (index + 0.5)) / count) - 10 * MINUTE;
+    const repId = plan.repIds[n % plan.repIds.length] ?? '';
+    const id = uuidv7();
+    const lead = { id, name: `History Lead ${n}`, email: `history${n}@acme-history.example` };
+    if (untouched) {
+      // Never called; its SLA steps all ran long ago (a backlog nobody works).
+      insertLead.run({
+        ...lead,
+        status: 'assigned',
+        teamId: plan.teamId,
+        repId,
+        receivedAt,
+        touchedAt: null,
+        updatedAt: receivedAt,
+        seenAt: null,
+        attempts: 0,
+        disposition: null,
+        nextAttemptAt: null,
+        closeReason: null,
+      });
+      const ran: Record<string, string> = {
+        remind_rep: 'reminded the rep',
+        alert_lead: 'told the team lead',
+        reassign: 'no other rep is eligible',
+      };
+      writeArrival(id, repId, receivedAt, (kind, dueAt) => [dueAt, ran[kind] ?? 'ran']);
+      return;
+    }
+    const touchedAt = receivedAt + 3 * MINUTE;
+    const disposition = open ? 'no_answer' : n % 5 === 0 ? 'qualified' : 'not_interested';
+    insertLead.run({
+      ...lead,
+      status: open ? 'working' : n % 5 === 0 ? 'won' : 'closed',
+      teamId: plan.teamId,
+      repId,
+      receivedAt,
+      touchedAt,
+      updatedAt: touchedAt,
+      seenAt: receivedAt,
+      attempts: 1,
+      disposition,
+      nextAttemptAt: open ? plan.now + (n % 48) * 30 * MINUTE : null,
+      closeReason: open || n % 5 === 0 ? null : 'not_interested',
+    });
+    writeArrival(id, repId, receivedAt, () => [touchedAt, 'skipped: touched']);
+    const outcomeId = uuidv7();
     insertEvent.run(
       uuidv7(),
       id,
@@ -150,70 +194,9 @@ export function seedHistory(file: string, plan: HistoryPlan): HistoryCounts {
       new Date(touchedAt).toISOString(),
       touchedAt,
     );
-    for (const [kind, after] of [
-      ['remind_rep', 3 * MINUTE],
-      ['alert_lead', 5 * MINUTE],
-      ['reassign', 10 * MINUTE],
-    ] as const) {
-      insertDeadline.run(uuidv7(), id, kind, repId, receivedAt + after, touchedAt);
-    }
-    insertChange.run(id, repId, receivedAt);
     insertChange.run(id, repId, touchedAt);
-    counts.leads += 1;
-    counts.events += 3;
+    counts.events += 1;
     counts.outcomes += 1;
-    counts.deadlines += 3;
-    counts.changes += 2;
-  };
-  const untouchedLead = db.prepare(`insert into leads (id, source, external_id, name, email, phone,
-      company, title, country, region, timezone, message, signals, fields, score, tier,
-      score_reasons, status, team_id, routing_rule, assigned_to, assigned_at, received_at,
-      first_touch_at, created_at, updated_at, seen_at, attempts, last_attempt_at,
-      last_disposition, callback_at, email_key, phone_key, inquiries, last_inquiry_at,
-      next_attempt_at, close_reason, offered_at, offer_expires_at)
-    values (@id, 'web_form', null, @name, @email, null, 'Acme Corp', 'VP Sales', 'US', 'CA',
-      'America/Los_Angeles', null, '[{"type":"demo_request"}]', '{}', 80, 'hot', '[]', 'assigned',
-      @teamId, null, @repId, @receivedAt, @receivedAt, null, @receivedAt, @receivedAt,
-      null, 0, null, null, null, @email, null, 1, @receivedAt, null, null, null, null)`);
-  const ranDeadline = db.prepare(`insert into lead_deadlines (id, lead_id, kind, user_id, due_at,
-      done_at, result) values (?, ?, ?, ?, ?, ?, ?)`);
-  const writeUntouched = (id: string, n: number, repId: string, receivedAt: number): void => {
-    const email = `history${n}@acme-history.example`;
-    untouchedLead.run({
-      id,
-      name: `History Lead ${n}`,
-      email,
-      teamId: plan.teamId,
-      repId,
-      receivedAt,
-    });
-    insertEvent.run(
-      uuidv7(),
-      id,
-      'received',
-      receivedAt,
-      null,
-      JSON.stringify({ source: 'web_form', score: 80, tier: 'hot', team: plan.teamId }),
-    );
-    insertEvent.run(
-      uuidv7(),
-      id,
-      'assigned',
-      receivedAt,
-      null,
-      JSON.stringify({ to: repId, reason: 'history', rule: null, eligible: [], skipped: [] }),
-    );
-    for (const [kind, after, result] of [
-      ['remind_rep', 3 * MINUTE, 'reminded the rep'],
-      ['alert_lead', 5 * MINUTE, 'told the team lead'],
-      ['reassign', 10 * MINUTE, 'no other rep is eligible'],
-    ] as const) {
-      ranDeadline.run(uuidv7(), id, kind, repId, receivedAt + after, receivedAt + after, result);
-    }
-    insertChange.run(id, repId, receivedAt);
-    counts.leads += 1;
-    counts.events += 2;
-    counts.deadlines += 3;
     counts.changes += 1;
   };
   const batch = db.transaction((from: number, to: number) => {

@@ -28,7 +28,12 @@ export function runLoad(
   url: string,
   apiKey: string,
   generator: LeadGenerator,
-  options: { readonly connections: number; readonly duration: number },
+  options: {
+    readonly connections: number;
+    readonly duration: number;
+    /** Prefix of the leads' external ids (`ac`): the intake bench finds its measured leads by it. */
+    readonly tag?: string;
+  },
 ): Promise<LoadResult> {
   const latencies = new Samples();
   const acked = new Set<string>();
@@ -48,7 +53,10 @@ export function runLoad(
         timeout: 30,
         requests: [
           {
-            setupRequest: (request) => ({ ...request, body: JSON.stringify(generator.next('ac')) }),
+            setupRequest: (request) => ({
+              ...request,
+              body: JSON.stringify(generator.next(options.tag ?? 'ac')),
+            }),
             onResponse: (status, body) => {
               if (status < 200 || status >= 300) return;
               const lead = leadOf(body);
