@@ -41,7 +41,15 @@ export class HeadlessClient {
   }
 
   static start(
-    args: { server: string; email: string; password: string; dataDir: string; notifier?: string },
+    args: {
+      server: string;
+      email: string;
+      password: string;
+      dataDir: string;
+      notifier?: string;
+      /** The user's yes to http:// on this computer (default: given). */
+      allowInsecureHttp?: boolean;
+    },
     env: Record<string, string> = {},
   ): HeadlessClient {
     const child = spawn(
@@ -60,6 +68,7 @@ export class HeadlessClient {
         args.dataDir,
         '--notifier',
         args.notifier ?? 'none',
+        ...(args.allowInsecureHttp === false ? [] : ['--allow-insecure-http']),
       ],
       { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] },
     );

@@ -35,6 +35,30 @@ afterEach(async () => {
 });
 
 describe('headless client process', () => {
+  it('signs in over http:// only to this computer or a private network, and only when told to', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pounce-headless-'));
+    const refused = async (server: string, allowInsecureHttp: boolean) => {
+      const c = HeadlessClient.start({
+        server,
+        email: 'ana@pounce.test',
+        password: PASSWORD,
+        dataDir,
+        allowInsecureHttp,
+      });
+      clients.push(c);
+      const line = await c.next((l) => l.event === 'usage.error' || l.event === 'signed.in');
+      expect(line.event).toBe('usage.error');
+      return String(line.message);
+    };
+    // A public address over http:// is refused even with the yes; nothing is sent to it.
+    expect(await refused('http://8.8.8.8:8787', true)).toMatch(
+      /^server: http:\/\/ is allowed only/,
+    );
+    // This computer needs the yes.
+    expect(await refused('http://127.0.0.1:9', false)).toMatch(/--allow-insecure-http/);
+    expect(await refused('http://user:pw@127.0.0.1:9', true)).toMatch(/user name or password/);
+  });
+
   it('kill -9 between the local commit and the push ack: the outcome reaches the server once', async () => {
     const port = await freePort();
     const serverDir = mkdtempSync(join(tmpdir(), 'pounce-hl-srv-'));

@@ -4,18 +4,21 @@ import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { describeIssues, fieldIssues } from '../../shared/validation';
 import type { ClientEvent } from '../../shared/client-api';
+import { serverAddressPolicy } from '../../shared/server-address';
 import { ClientCore, CommandError, SignInError, signIn } from '../client/client-core';
 import { NodeNotifier, type Notifier } from '../client/notifier';
 
 /*
  * The headless client: the client core in plain Node, with real node-notifier notifications.
  *
- *   npm run client -- --server http://localhost:8787 --email ana@demo.pounce --password ...
+ *   npm run client -- --server http://localhost:8787 --allow-insecure-http --email ana@demo.pounce --password ...
  *
  * Prints one JSON line per event on stdout ({"event":"lead.assigned",...}). Reads commands as
  * JSON lines on stdin ({"type":"logOutcome","leadId":"...","disposition":"no_answer"}) and
  * answers each with a `command.done` or `command.failed` line. Flags win over the environment
- * (POUNCE_SERVER_URL, POUNCE_EMAIL, POUNCE_PASSWORD, POUNCE_CLIENT_DATA_DIR).
+ * (POUNCE_SERVER_URL, POUNCE_EMAIL, POUNCE_PASSWORD, POUNCE_CLIENT_DATA_DIR). An http:// server
+ * (this computer or a private network only) needs --allow-insecure-http, as the app's sign-in
+ * form needs a yes.
  */
 
 const OptionsSchema = z.strictObject({
@@ -26,10 +29,18 @@ const OptionsSchema = z.strictObject({
   notifier: z.enum(['node-notifier', 'none']),
 });
 
+/** The one flag without a value: the user's yes to signing in over http:// on a private network. */
+const ALLOW_INSECURE_HTTP = '--allow-insecure-http';
+
 function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv) {
   const flags: Record<string, string> = {};
+  let allowInsecureHttp = env.POUNCE_ALLOW_INSECURE_HTTP === '1';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
+    if (arg === ALLOW_INSECURE_HTTP) {
+      allowInsecureHttp = true;
+      continue;
+    }
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!match?.[1]) throw new Error(`unexpected argument: ${arg}`);
     const value = match[2] ?? argv[++i];
@@ -47,7 +58,17 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv) {
     notifier: flags.notifier ?? 'node-notifier',
   });
   if (!parsed.success) throw new Error(describeIssues(fieldIssues(parsed.error)));
-  return parsed.data;
+  // The app's rule (src/shared/server-address.ts): https:// anywhere; http:// only to this
+  // computer or a private network, and only when the user says so.
+  const verdict = serverAddressPolicy(parsed.data.server);
+  if (!verdict.ok) throw new Error(`server: ${verdict.reason}`);
+  if (verdict.insecure && !allowInsecureHttp) {
+    throw new Error(
+      `server: is http://, which sends the password unencrypted; add ${ALLOW_INSECURE_HTTP} ` +
+        '(or POUNCE_ALLOW_INSECURE_HTTP=1) to sign in to this computer or a private network anyway',
+    );
+  }
+  return { ...parsed.data, server: verdict.url };
 }
 
 function print(line: Record<string, unknown>): void {
