@@ -15,45 +15,44 @@ export async function insertDelivery(db: Db, row: SourceDeliveriesTable): Promis
   await db.insertInto('source_deliveries').values(row).execute();
 }
 
-/**
- * The earlier delivery with this sender id that settled it (became a lead, or was a test lead),
- * if any. Rejected and invalid deliveries settle nothing: the sender may send them again once
- * the secret or the mapping is fixed.
- */
-export function findSettledDelivery(
+/** The first delivery (by receipt) with this sender id and one of these statuses, if any. */
+function firstDelivery(
   db: Db,
   sourceId: string,
   deliveryId: string,
+  statuses: readonly DeliveryStatus[],
 ): Promise<Pick<SourceDeliveryRow, 'id' | 'status' | 'lead_id'> | undefined> {
   return db
     .selectFrom('source_deliveries')
     .select(['id', 'status', 'lead_id'])
     .where('source_id', '=', sourceId)
     .where('delivery_id', '=', deliveryId)
-    .where('status', 'in', ['accepted', 'test'])
+    .where('status', 'in', [...statuses])
     .orderBy('received_at')
     .orderBy('id')
     .executeTakeFirst();
 }
 
 /**
+ * The earlier delivery with this sender id that settled it (became a lead, or was a test lead),
+ * if any. Rejected and invalid deliveries settle nothing: the sender may send them again once
+ * the secret or the mapping is fixed.
+ */
+export function findSettledDelivery(db: Db, sourceId: string, deliveryId: string) {
+  return firstDelivery(db, sourceId, deliveryId, ['accepted', 'test']);
+}
+
+/**
  * The first delivery with this sender id whose sender was verified (anything but
  * `rejected_verification`: a forged request must not block the real one), if any.
  */
-export function findVerifiedDelivery(
-  db: Db,
-  sourceId: string,
-  deliveryId: string,
-): Promise<Pick<SourceDeliveryRow, 'id' | 'status' | 'lead_id'> | undefined> {
-  return db
-    .selectFrom('source_deliveries')
-    .select(['id', 'status', 'lead_id'])
-    .where('source_id', '=', sourceId)
-    .where('delivery_id', '=', deliveryId)
-    .where('status', '!=', 'rejected_verification')
-    .orderBy('received_at')
-    .orderBy('id')
-    .executeTakeFirst();
+export function findVerifiedDelivery(db: Db, sourceId: string, deliveryId: string) {
+  return firstDelivery(
+    db,
+    sourceId,
+    deliveryId,
+    DELIVERY_STATUSES.filter((status) => status !== 'rejected_verification'),
+  );
 }
 
 /**
